@@ -1,0 +1,62 @@
+# The two commands: `make run` serves the site, `make test` runs every check.
+# Both start with `make setup`, which installs everything the project needs
+# and does nothing when it is already done.
+
+PYTHON_VERSION := $(shell cat .python-version)
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+CSS := build/static/css/academy.css
+# Use sudo for apt-get only when not already root.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Tests run with debug off, as in production, but over plain http on loopback.
+TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_SECURE_SSL_REDIRECT=false \
+	DJANGO_SECURE_COOKIES=false
+
+.PHONY: setup run test lint format chromium clean
+
+setup: $(VENV)/.installed node_modules/.installed $(CSS)
+
+$(VENV)/.installed: pyproject.toml .python-version
+	@command -v python$(PYTHON_VERSION) >/dev/null || { \
+		echo "Python $(PYTHON_VERSION) is needed (python$(PYTHON_VERSION) on PATH)."; exit 1; }
+	python$(PYTHON_VERSION) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check pip==25.3
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e . --group dev
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(CSS): node_modules/.installed $(wildcard assets/scss/*.scss)
+	npm run --silent build:css
+
+chromium:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+run: setup
+	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=true $(PY) manage.py load_lessons
+	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Browser tests get their own run: only they need Django's async-safety check off
+# (Playwright's sync API keeps an event loop running in the test thread).
+test: setup chromium lint
+	$(TEST_ENV) $(VENV)/bin/pytest -m "not browser"
+	$(TEST_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -m browser
+
+clean:
+	rm -rf $(VENV) node_modules build staticfiles

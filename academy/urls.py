@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from lessons import views as lesson_views
+
+urlpatterns = [
+    path("", lesson_views.home, name="home"),
+    path("learn/", include("lessons.urls")),
+    path("admin/", admin.site.urls),
+]

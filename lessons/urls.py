@@ -1,0 +1,10 @@
+from django.urls import path
+
+from lessons import views
+
+app_name = "lessons"
+urlpatterns = [
+    path("", views.learn_index, name="index"),
+    path("<slug:level_slug>/", views.level_detail, name="level"),
+    path("<slug:level_slug>/<slug:lesson_slug>/", views.lesson_detail, name="lesson"),
+]

@@ -1,0 +1,69 @@
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from lessons.models import Lesson, Level
+
+
+def _levels_with_lessons():
+    published = Lesson.objects.published().only(
+        "level_id", "number", "slug", "title", "summary", "body"
+    )
+    return Level.objects.prefetch_related(Prefetch("lessons", queryset=published))
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    first_level = _levels_with_lessons().first()
+    return render(request, "lessons/home.html", {"level": first_level})
+
+
+@require_GET
+def learn_index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "lessons/learn_index.html",
+        {"levels": _levels_with_lessons(), "breadcrumbs": [("Learn", None)]},
+    )
+
+
+@require_GET
+def level_detail(request: HttpRequest, level_slug: str) -> HttpResponse:
+    level = get_object_or_404(_levels_with_lessons(), slug=level_slug)
+    breadcrumbs = [("Learn", reverse("lessons:index")), (level.name, None)]
+    return render(
+        request, "lessons/level_detail.html", {"level": level, "breadcrumbs": breadcrumbs}
+    )
+
+
+@require_GET
+def lesson_detail(request: HttpRequest, level_slug: str, lesson_slug: str) -> HttpResponse:
+    lesson = get_object_or_404(
+        Lesson.objects.published().select_related("level"),
+        level__slug=level_slug,
+        slug=lesson_slug,
+    )
+    # The whole path in order (a handful of rows), for previous and next links.
+    path = list(
+        Lesson.objects.published()
+        .select_related("level")
+        .only("number", "slug", "title", "level__slug", "level__name", "level__position")
+    )
+    index = next(i for i, item in enumerate(path) if item.pk == lesson.pk)
+    breadcrumbs = [
+        ("Learn", reverse("lessons:index")),
+        (lesson.level.name, lesson.level.get_absolute_url()),
+        (f"Lesson {lesson.number}", None),
+    ]
+    return render(
+        request,
+        "lessons/lesson_detail.html",
+        {
+            "lesson": lesson,
+            "previous_lesson": path[index - 1] if index > 0 else None,
+            "next_lesson": path[index + 1] if index + 1 < len(path) else None,
+            "breadcrumbs": breadcrumbs,
+        },
+    )

@@ -1,0 +1,20 @@
+import pytest
+
+from lessons.models import Lesson
+
+LESSON_4_URL = "/learn/beginner/isolated-vs-cross-margin/"
+
+
+@pytest.fixture
+def lesson_4(db) -> Lesson:
+    """The flagship lesson, as the data migration loaded it."""
+    return Lesson.objects.select_related("level").get(level__slug="beginner", number=4)
+
+
+@pytest.fixture(autouse=True)
+def static_files_from_finders(settings):
+    """Tests don't run collectstatic, so use the storage that needs no manifest."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
