@@ -1,0 +1,78 @@
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import assert_accessible
+from tests.conftest import LESSON_4_URL
+
+
+def test_home_to_lesson_4_by_clicking(page: Page, base_url):
+    page.goto(base_url + "/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Learn").click()
+    expect(page).to_have_url(base_url + "/learn/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Learn")
+    page.get_by_role("link", name=re.compile("Isolated vs Cross Margin")).click()
+    expect(page).to_have_url(base_url + LESSON_4_URL)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Isolated vs Cross Margin")
+    breadcrumb = page.get_by_role("navigation", name="Breadcrumb")
+    expect(breadcrumb).to_have_text(re.compile(r"Learn\s*Beginner\s*Lesson 4"))
+
+
+def test_table_of_contents_jumps_to_the_section(page: Page, base_url):
+    page.goto(base_url + LESSON_4_URL)
+    toc = page.get_by_role("navigation", name="On this page")
+    toc.get_by_role("link", name="Isolated vs cross, side by side").click()
+    expect(page).to_have_url(re.compile(r"#comparison$"))
+    expect(page.locator("#comparison")).to_be_in_viewport()
+    expect(page.get_by_role("table", name="Isolated and cross margin compared")).to_be_visible()
+
+
+def test_next_and_previous_lesson_links(page: Page, base_url):
+    page.goto(base_url + "/learn/beginner/liquidation-and-maintenance-margin/")
+    page.get_by_role("link", name=re.compile("Next lesson")).click()
+    expect(page).to_have_url(base_url + LESSON_4_URL)
+    page.get_by_role("link", name=re.compile("Previous lesson")).click()
+    expect(page).to_have_url(base_url + "/learn/beginner/liquidation-and-maintenance-margin/")
+
+
+def test_skip_link_moves_focus_to_main(page: Page, base_url):
+    page.goto(base_url + LESSON_4_URL)
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("#main$"))
+
+
+def test_lesson_fits_a_360px_screen(page: Page, base_url):
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(base_url + LESSON_4_URL)
+    overflow = page.evaluate("document.documentElement.scrollWidth")
+    assert overflow <= 360
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["/", "/learn/", LESSON_4_URL])
+def test_pages_have_no_accessibility_violations(page: Page, base_url, path, scheme):
+    page.emulate_media(color_scheme=scheme)
+    page.goto(base_url + path)
+    assert_accessible(page)
+
+
+def test_dark_scheme_follows_the_system_setting(page: Page, base_url):
+    page.emulate_media(color_scheme="dark")
+    page.goto(base_url + "/")
+    dark = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    page.emulate_media(color_scheme="light")
+    light = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert dark != light
+    assert light == "rgb(255, 255, 255)"
+
+
+def test_accessibility_check_catches_a_violation(page: Page, base_url):
+    page.goto(base_url + "/")
+    page.evaluate("document.querySelector('main').append(document.createElement('button'))")
+    with pytest.raises(AssertionError, match="button-name"):
+        assert_accessible(page)
