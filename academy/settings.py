@@ -119,7 +119,7 @@ USE_TZ = True
 # Static files: our own under static/, Bootstrap compiled by `make setup` into
 # build/static/ from the pinned npm package. Whitenoise serves both.
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static", BASE_DIR / "build" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,4 +1,6 @@
+import json
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -32,6 +34,21 @@ def test_check_deploy_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_collectstatic_writes_compressed_hashed_files(tmp_path):
+    result = manage(
+        "collectstatic",
+        "--noinput",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_STATIC_ROOT=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    hashed = manifest["css/academy.css"]
+    assert re.fullmatch(r"css/academy\.[0-9a-f]{12}\.css", hashed)
+    assert (tmp_path / (hashed + ".gz")).exists()
+    assert "django_htmx/htmx-2.min.js" in manifest
 
 
 def test_secret_key_is_required_when_debug_is_off():
