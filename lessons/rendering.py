@@ -16,8 +16,11 @@ import nh3
 from django.core.cache import cache
 
 # Bump when the pipeline changes, so old cached HTML is not reused.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 WORDS_PER_MINUTE = 200
+# A paragraph holding only this marks where the page embeds the compact
+# isolated-vs-cross simulator (lesson 4 places it beside its example).
+SIMULATOR_MARKER = "<p>[[margin-modes-simulator]]</p>"
 CACHE_SECONDS = 60 * 60 * 24
 
 MARKDOWN_EXTENSIONS = ["tables", "attr_list", "admonition", "toc", "sane_lists"]
@@ -53,6 +56,11 @@ class RenderedBody:
     html: str
     headings: tuple[Heading, ...]
     reading_minutes: int
+
+    @property
+    def parts(self) -> list[str]:
+        """The HTML in pieces, split where the simulator is embedded."""
+        return self.html.split(SIMULATOR_MARKER)
 
 
 def render_markdown(text: str) -> RenderedBody:

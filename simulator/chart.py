@@ -1,0 +1,132 @@
+"""The equity chart as SVG geometry, drawn from the engine's exact equity curve.
+
+The curve's corner points are the whole story (equity is straight between
+them), so the chart joins them with lines and samples nothing.
+"""
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from simulator.engine import EquityCurve
+
+WIDTH, HEIGHT = 640, 320
+LEFT, RIGHT, TOP, BOTTOM = 76, 16, 16, 44
+MOVES = [-100, -75, -50, -25, 0, 25, 50]
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    x: float
+    y: float
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    label: str
+    style: str  # "solid" or "dashed": the modes differ by line style, not colour alone
+    path: str
+    markers: tuple[Marker, ...]
+    curve: EquityCurve
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    position: float
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    symbol: str
+    series: tuple[Series, ...]
+    x_ticks: tuple[Tick, ...]
+    y_ticks: tuple[Tick, ...]
+    current_x: float
+    current_label: str
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    right_edge: int = WIDTH - RIGHT
+    top: int = TOP
+    bottom_edge: int = HEIGHT - BOTTOM
+
+
+def _nice_step(span: float) -> float:
+    raw = span / 4 or 1
+    magnitude = 10 ** math.floor(math.log10(raw))
+    return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+
+
+def _money_label(value: float) -> str:
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    if value >= 1_000_000:
+        return f"{sign}${value / 1_000_000:,.1f}M"
+    if value >= 10_000:
+        return f"{sign}${value / 1000:,.0f}k"
+    return f"{sign}${value:,.0f}"
+
+
+def build_chart(
+    *,
+    symbol: str,
+    reference: Decimal,
+    mark: Decimal,
+    curves: list[tuple[str, EquityCurve]],
+    names: list[str],
+) -> Chart:
+    """`curves` are (label, curve) pairs; `names` label position indices for markers."""
+    x_max = float(reference) * 1.5
+    equities = [float(p.equity) for _, curve in curves for p in curve.points]
+    y_min, y_max = min([0.0, *equities]), max([1.0, *equities])
+    step = _nice_step(y_max - y_min)
+    y_min, y_max = math.floor(y_min / step) * step, math.ceil(y_max / step) * step
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def x(price: Decimal | float) -> float:
+        return round(LEFT + float(price) / x_max * plot_w, 1)
+
+    def y(equity: Decimal | float) -> float:
+        return round(TOP + (y_max - float(equity)) / (y_max - y_min) * plot_h, 1)
+
+    series = []
+    for (label, curve), style in zip(curves, ["solid", "dashed"], strict=False):
+        path = " ".join(
+            f"{'M' if i == 0 else 'L'}{x(p.price)} {y(p.equity)}"
+            for i, p in enumerate(curve.points)
+        )
+        markers = []
+        for before, after in zip(curve.points, curve.points[1:], strict=False):
+            if before.price == after.price and before.liquidated != after.liquidated:
+                alive = before if len(before.liquidated) < len(after.liquidated) else after
+                dead = after if alive is before else before
+                lost = sorted(set(dead.liquidated) - set(alive.liquidated))
+                who = ", ".join(names[i] for i in lost)
+                markers.append(
+                    Marker(
+                        x(alive.price),
+                        y(alive.equity),
+                        f"{label}: {who} liquidated at {alive.price.quantize(Decimal('0.01')):,}",
+                    )
+                )
+        series.append(Series(label, style, path, tuple(markers), curve))
+
+    y_ticks = []
+    value = y_min
+    while value <= y_max + step / 2:
+        y_ticks.append(Tick(y(value), _money_label(value)))
+        value += step
+    x_ticks = tuple(
+        Tick(x(float(reference) * (1 + move / 100)), f"{move:+d}%" if move else "entry")
+        for move in MOVES
+    )
+    return Chart(
+        symbol=symbol,
+        series=tuple(series),
+        x_ticks=x_ticks,
+        y_ticks=tuple(y_ticks),
+        current_x=x(min(float(mark), x_max)),
+        current_label=f"{symbol} now: {mark.quantize(Decimal('0.01')):,}",
+    )
