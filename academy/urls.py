@@ -6,5 +6,6 @@ from lessons import views as lesson_views
 urlpatterns = [
     path("", lesson_views.home, name="home"),
     path("learn/", include("lessons.urls")),
+    path("quiz/", include("quiz.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from lessons.models import Lesson, Level
+from quiz.selectors import lesson_quiz, with_quiz
+from quiz.visitors import owner_from_request
 
 
 def _levels_with_lessons():
@@ -41,7 +43,11 @@ def level_detail(request: HttpRequest, level_slug: str) -> HttpResponse:
 @require_GET
 def lesson_detail(request: HttpRequest, level_slug: str, lesson_slug: str) -> HttpResponse:
     lesson = get_object_or_404(
-        Lesson.objects.published().select_related("level"),
+        # The lesson's quiz and this visitor's best score come in the same query.
+        with_quiz(
+            Lesson.objects.published().select_related("level"),
+            owner=owner_from_request(request),
+        ),
         level__slug=level_slug,
         slug=lesson_slug,
     )
@@ -64,6 +70,7 @@ def lesson_detail(request: HttpRequest, level_slug: str, lesson_slug: str) -> Ht
             "lesson": lesson,
             "previous_lesson": path[index - 1] if index > 0 else None,
             "next_lesson": path[index + 1] if index + 1 < len(path) else None,
+            "quiz": lesson_quiz(lesson),
             "breadcrumbs": breadcrumbs,
         },
     )

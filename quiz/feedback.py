@@ -1,0 +1,89 @@
+"""What a question page or the results page shows about a question and its answer.
+
+Before a question is answered only its prompt and the choices' text leave the
+server; correct flags, feedback and explanations only once it is answered.
+"""
+
+from dataclasses import dataclass
+
+from quiz.models import AttemptQuestion, Question
+from quiz.numeric import money
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    value: int
+    text: str
+    id: str
+    chosen: bool = False
+    correct: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    is_correct: bool
+    your_answer: tuple[str, ...]
+    right_answer: tuple[str, ...]
+    notes: tuple[str, ...]
+    explanation: str
+    section_url: str
+    section_title: str
+
+
+def _response(item: AttemptQuestion):
+    return getattr(item, "response", None)
+
+
+def options_for(item: AttemptQuestion) -> list[Option]:
+    """The choices to show; marked chosen and correct only once answered."""
+    response = _response(item)
+    if response is None:
+        return [
+            Option(value=choice.pk, text=choice.text, id=f"answer-{choice.pk}")
+            for choice in item.question.choices.all()
+        ]
+    chosen = {choice.pk for choice in response.choices.all()}
+    return [
+        Option(
+            value=choice.pk,
+            text=choice.text,
+            id=f"answer-{choice.pk}",
+            chosen=choice.pk in chosen,
+            correct=choice.is_correct,
+        )
+        for choice in item.question.choices.all()
+    ]
+
+
+def feedback_for(item: AttemptQuestion, *, sections: dict[str, str]) -> Feedback | None:
+    """The verdict, both answers, notes and explanation; None while unanswered."""
+    response = _response(item)
+    if response is None:
+        return None
+    question = item.question
+    if question.is_numeric:
+        your_answer = (money(response.number),)
+        right_answer = (money(response.expected),)
+        notes = (response.mistake_feedback,) if response.mistake_feedback else ()
+    else:
+        chosen_ids = {choice.pk for choice in response.choices.all()}
+        choices = list(question.choices.all())
+        chosen = [choice for choice in choices if choice.pk in chosen_ids]
+        your_answer = tuple(choice.text for choice in chosen)
+        right_answer = tuple(choice.text for choice in choices if choice.is_correct)
+        several = question.kind == Question.Kind.MULTIPLE and len(chosen) > 1
+        notes = tuple(
+            f"“{choice.text}”: {choice.feedback}" if several else choice.feedback
+            for choice in chosen
+            if choice.feedback
+        )
+    lesson = item.attempt.quiz.lesson
+    return Feedback(
+        is_correct=response.is_correct,
+        your_answer=your_answer,
+        right_answer=right_answer,
+        notes=notes,
+        explanation=item.explanation,
+        section_url=f"{lesson.get_absolute_url()}#{question.lesson_section}",
+        section_title=sections.get(question.lesson_section, lesson.title),
+    )

@@ -1,0 +1,361 @@
+from collections.abc import Iterable
+from decimal import Decimal
+from functools import cached_property
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from lessons.models import Lesson
+from quiz import numeric
+
+RESERVED_SLUGS = {"history", "attempts"}
+
+
+class QuizQuerySet(models.QuerySet):
+    def published(self) -> "QuizQuerySet":
+        return self.filter(is_published=True, lesson__is_published=True)
+
+
+class Quiz(models.Model):
+    """The "test your understanding" at the end of a lesson."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="quizzes")
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=80, unique=True)
+    intro = models.TextField(blank=True, help_text="Shown on the quiz's start page.")
+    pass_mark = models.PositiveSmallIntegerField(
+        default=80,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="The percentage of questions to get right to pass.",
+    )
+    is_published = models.BooleanField("published", default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuizQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["lesson__level__position", "lesson__number", "title"]
+        verbose_name_plural = "quizzes"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quiz:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": f"“{self.slug}” is taken by a quiz page; pick another."})
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", "Single choice"
+        MULTIPLE = "multiple", "Multiple choice (select all that apply)"
+        NUMERIC = "numeric", "Numeric (figures drawn per attempt)"
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(help_text="Order in the quiz, from 1.")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SINGLE)
+    prompt = models.TextField(
+        help_text="The question, shown as the legend of the answer fieldset. Numeric "
+        "questions may use their figures, e.g. {balance}."
+    )
+    explanation = models.TextField(
+        help_text="Shown once answered, right or wrong. Numeric questions may use their "
+        "figures, {answer} and the computation's working values."
+    )
+    lesson_section = models.SlugField(
+        max_length=80,
+        help_text="The id of the lesson heading this checks, e.g. isolated-margin: the "
+        "feedback links back to it.",
+    )
+    objective = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The number of the lesson's learning objective it checks."
+    )
+    computation = models.CharField(
+        max_length=60,
+        blank=True,
+        choices=numeric.COMPUTATION_CHOICES,
+        help_text="Numeric only: what the margin engine computes from the figures.",
+    )
+    figures = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Numeric only: per figure {"min": "500", "max": "2000", "step": "100"} '
+        'or {"choices": ["10", "20"]}; drawn afresh for each attempt.',
+    )
+    tolerance_percent = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0.5"),
+        validators=[MinValueValidator(0)],
+        help_text="Numeric only: an answer this close (in percent) counts as right…",
+    )
+    tolerance_minimum = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal(1),
+        validators=[MinValueValidator(0)],
+        help_text="…or this close in dollars, whichever is larger.",
+    )
+
+    class Meta:
+        ordering = ["quiz", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "position"], name="unique_question_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"Question {self.position}"
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind == self.Kind.NUMERIC
+
+    @property
+    def computation_spec(self) -> numeric.Computation | None:
+        return numeric.COMPUTATIONS.get(self.computation)
+
+    @property
+    def tolerance(self) -> numeric.Tolerance:
+        return numeric.Tolerance(
+            percent=Decimal(self.tolerance_percent), minimum=Decimal(self.tolerance_minimum)
+        )
+
+    def draw_figures(self, *, seed: int) -> dict[str, str]:
+        """This question's figures for one attempt (numeric questions only)."""
+        return numeric.draw_figures(
+            computation=self.computation_spec,
+            spec=self.figures,
+            seed=seed,
+            tolerance=self.tolerance,
+        )
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        try:
+            lesson = self.quiz.lesson
+        except (Quiz.DoesNotExist, Lesson.DoesNotExist):
+            lesson = None  # the quiz form has its own errors to show first
+        if lesson is not None and self.lesson_section not in lesson_sections(lesson):
+            errors.setdefault("lesson_section", []).append(
+                f"The lesson has no heading with the id “{self.lesson_section}”."
+            )
+        if self.is_numeric:
+            errors.update(self._numeric_errors())
+        elif self.computation or self.figures:
+            errors.setdefault("computation", []).append(
+                "Only numeric questions have a computation and figures: clear them."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def _numeric_errors(self) -> dict[str, list[str]]:
+        computation = self.computation_spec
+        if computation is None:
+            return {"computation": ["Pick what the margin engine computes."]}
+        try:
+            numeric.check_spec(computation=computation, spec=self.figures, tolerance=self.tolerance)
+            figures = self.draw_figures(seed=0)
+        except numeric.FigureSpecError as error:
+            return {"figures": [str(error)]}
+        errors = {}
+        unknown = numeric.placeholders(self.prompt) - computation.figure_names
+        if unknown:
+            errors["prompt"] = [f"Unknown placeholders: {', '.join(sorted(unknown))}."]
+        working = set(numeric.solve(computation_key=computation.key, figures=figures).working)
+        allowed = computation.figure_names | working | {"answer"}
+        unknown = numeric.placeholders(self.explanation) - allowed
+        if unknown:
+            errors["explanation"] = [
+                f"Unknown placeholders: {', '.join(sorted(unknown))}. "
+                f"Available: {', '.join(sorted(allowed))}."
+            ]
+        return errors
+
+
+def lesson_sections(lesson: Lesson) -> dict[str, str]:
+    """Heading id to title, for every heading on the lesson page, subsections included."""
+    sections: dict[str, str] = {}
+    stack = list(lesson.rendered.headings)
+    while stack:
+        heading = stack.pop()
+        sections[heading.id] = heading.title
+        stack.extend(heading.children)
+    return sections
+
+
+def choice_problems(kind: str, correct_flags: Iterable[bool]) -> list[str]:
+    """What is wrong with a question's set of choices, in words for the author."""
+    flags = list(correct_flags)
+    if kind == Question.Kind.NUMERIC:
+        return ["A numeric question has no choices: delete them."] if flags else []
+    problems = []
+    if len(flags) < 2:
+        problems.append("Give at least two choices.")
+    if kind == Question.Kind.SINGLE and sum(flags) != 1:
+        problems.append("Mark exactly one choice as correct.")
+    if kind == Question.Kind.MULTIPLE and not any(flags):
+        problems.append("Mark at least one choice as correct.")
+    return problems
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    position = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=300)
+    is_correct = models.BooleanField("correct", default=False)
+    feedback = models.TextField(blank=True, help_text="Shown when the learner picks this choice.")
+
+    class Meta:
+        ordering = ["question", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "position"], name="unique_choice_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class AttemptQuerySet(models.QuerySet):
+    def owned_by(self, owner) -> "AttemptQuerySet":
+        """Attempts of this visitor (session) or user; none for an unknown visitor."""
+        if owner is None:
+            return self.none()
+        return self.filter(owner.filter())
+
+    def finished(self) -> "AttemptQuerySet":
+        return self.filter(finished_at__isnull=False)
+
+    def full(self) -> "AttemptQuerySet":
+        """Whole-quiz attempts, not retries of missed questions."""
+        return self.filter(retry_of__isnull=True)
+
+
+class Attempt(models.Model):
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    visitor = models.CharField(max_length=32, db_index=True, help_text="Kept in the session.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="quiz_attempts",
+    )
+    retry_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    total = models.PositiveSmallIntegerField()
+    correct = models.PositiveSmallIntegerField(null=True, blank=True)
+    percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    passed = models.BooleanField(null=True, blank=True)
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} attempt {self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+    @property
+    def is_retry(self) -> bool:
+        return self.retry_of_id is not None
+
+    def get_resume_url(self) -> str:
+        return reverse("quiz:resume", kwargs={"attempt_id": self.pk})
+
+    def get_results_url(self) -> str:
+        return reverse("quiz:results", kwargs={"attempt_id": self.pk})
+
+    def get_question_url(self, number: int) -> str:
+        return reverse("quiz:question", kwargs={"attempt_id": self.pk, "number": number})
+
+
+class AttemptQuestion(models.Model):
+    """A question as asked in one attempt, with that attempt's figures."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveSmallIntegerField(help_text="Position in the attempt, from 1.")
+    seed = models.BigIntegerField(help_text="Seeds the draw of the figures.")
+    figures = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "number"], name="unique_attempt_number"),
+            models.UniqueConstraint(fields=["attempt", "question"], name="unique_attempt_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt}, question {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return self.attempt.get_question_url(self.number)
+
+    @property
+    def shown_figures(self) -> dict[str, str]:
+        computation = self.question.computation_spec
+        return computation.shown(self.figures) if computation and self.figures else {}
+
+    @property
+    def prompt(self) -> str:
+        return numeric.fill(self.question.prompt, self.shown_figures)
+
+    @cached_property
+    def solution(self) -> numeric.Solution | None:
+        if not self.question.is_numeric:
+            return None
+        return numeric.solve(computation_key=self.question.computation, figures=self.figures)
+
+    @property
+    def explanation(self) -> str:
+        solution = self.solution
+        if solution is None:
+            return self.question.explanation
+        values = {
+            **self.shown_figures,
+            **solution.working,
+            "answer": numeric.money(solution.answer),
+        }
+        return numeric.fill(self.question.explanation, values)
+
+
+class Response(models.Model):
+    """The learner's one answer to an attempt's question, graded on the server."""
+
+    item = models.OneToOneField(AttemptQuestion, on_delete=models.CASCADE, related_name="response")
+    choices = models.ManyToManyField(Choice, blank=True, related_name="+")
+    text = models.CharField(max_length=60, blank=True, help_text="A numeric answer as typed.")
+    number = models.DecimalField(max_digits=24, decimal_places=4, null=True, blank=True)
+    expected = models.DecimalField(
+        max_digits=24,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="The engine's answer when graded.",
+    )
+    mistake = models.CharField(max_length=60, blank=True, help_text="The common mistake matched.")
+    is_correct = models.BooleanField()
+    answered_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Answer to {self.item}"
+
+    @property
+    def mistake_feedback(self) -> str:
+        solution = self.item.solution
+        if not self.mistake or solution is None:
+            return ""
+        return next((m.feedback for m in solution.mistakes if m.key == self.mistake), "")

@@ -1,0 +1,190 @@
+"""Writes: starting attempts, recording graded answers, finishing attempts."""
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from quiz.grading import grade_choices, grade_numeric
+from quiz.models import Attempt, AttemptQuestion, Question, Quiz, Response
+from quiz.visitors import Owner
+
+STORED = Decimal("0.0001")
+
+
+class Refused(Exception):
+    """An answer or request the quiz will not take; nothing was changed."""
+
+
+class NotInAttempt(Refused):
+    def __init__(self) -> None:
+        super().__init__("That question is not part of this attempt, so nothing was recorded.")
+
+
+class AttemptFinished(Refused):
+    def __init__(self) -> None:
+        super().__init__(
+            "This attempt is finished, so it takes no more answers. Nothing was changed."
+        )
+
+
+class AlreadyAnswered(Refused):
+    def __init__(self) -> None:
+        super().__init__(
+            "You have already answered this question. Your first answer stands; "
+            "nothing was changed."
+        )
+
+
+class ForeignChoice(Refused):
+    def __init__(self) -> None:
+        super().__init__(
+            "That answer is not one of this question's options, so it was not recorded. "
+            "Nothing was changed."
+        )
+
+
+class NothingToRetry(Refused):
+    def __init__(self) -> None:
+        super().__init__("You got every question right, so there is nothing to retry.")
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What the learner sent, already parsed: choice ids, or a number and its text."""
+
+    choice_ids: tuple[int, ...] = ()
+    number: Decimal | None = None
+    text: str = ""
+
+
+def new_seed() -> int:
+    return secrets.randbits(62)
+
+
+@transaction.atomic
+def attempt_start(
+    *,
+    quiz: Quiz,
+    owner: Owner,
+    questions: Sequence[Question] | None = None,
+    retry_of: Attempt | None = None,
+) -> Attempt:
+    """A new attempt at the quiz (or at some of its questions), with fresh figures."""
+    if questions is None:
+        questions = list(quiz.questions.order_by("position"))
+    if not questions:
+        raise Refused("This quiz has no questions yet.")
+    attempt = Attempt.objects.create(
+        quiz=quiz,
+        visitor=owner.visitor,
+        user_id=owner.user_id,
+        retry_of=retry_of,
+        total=len(questions),
+    )
+    items = []
+    for number, question in enumerate(questions, start=1):
+        seed = new_seed()
+        figures = {}
+        if question.is_numeric:
+            figures = question.draw_figures(seed=seed)
+        items.append(
+            AttemptQuestion(
+                attempt=attempt, question=question, number=number, seed=seed, figures=figures
+            )
+        )
+    AttemptQuestion.objects.bulk_create(items)
+    return attempt
+
+
+def attempt_retry_missed(*, attempt: Attempt, owner: Owner) -> Attempt:
+    """A new attempt at only the questions this finished attempt got wrong."""
+    if not attempt.is_finished:
+        raise Refused("Finish this attempt before retrying the questions you missed.")
+    missed = [
+        item.question
+        for item in attempt.items.select_related("question", "response").order_by("number")
+        if not item.response.is_correct
+    ]
+    if not missed:
+        raise NothingToRetry()
+    return attempt_start(quiz=attempt.quiz, owner=owner, questions=missed, retry_of=attempt)
+
+
+def check_answerable(*, attempt: Attempt, item: AttemptQuestion | None) -> AttemptQuestion:
+    """The item, if it can take an answer now; else the reason it can't, raised."""
+    if item is None or item.attempt_id != attempt.pk:
+        raise NotInAttempt()
+    if attempt.is_finished:
+        raise AttemptFinished()
+    if Response.objects.filter(item=item).exists():
+        raise AlreadyAnswered()
+    return item
+
+
+def answer_submit(*, attempt_id: int, number: int, answer: Answer) -> Response:
+    """Grade and record one answer; finish the attempt once every question is answered.
+
+    The attempt row is locked so that two posts of the same answer can't both
+    count; the one-to-one response is the backstop where locks are not enforced.
+    """
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().get(pk=attempt_id)
+        item = check_answerable(
+            attempt=attempt,
+            item=attempt.items.select_related("question").filter(number=number).first(),
+        )
+        response = _graded_response(item=item, answer=answer)
+        try:
+            with transaction.atomic():
+                response.save()
+        except IntegrityError:
+            raise AlreadyAnswered() from None
+        if answer.choice_ids:
+            response.choices.set(answer.choice_ids)
+        if not attempt.items.filter(response__isnull=True).exists():
+            attempt_finish(attempt=attempt)
+    return response
+
+
+def _graded_response(*, item: AttemptQuestion, answer: Answer) -> Response:
+    question = item.question
+    if question.is_numeric:
+        if answer.number is None or answer.choice_ids:
+            raise ForeignChoice()
+        solution = item.solution
+        grade = grade_numeric(value=answer.number, solution=solution, tolerance=question.tolerance)
+        return Response(
+            item=item,
+            text=answer.text[:60],
+            number=answer.number.quantize(STORED),
+            expected=solution.answer.quantize(STORED),
+            mistake=grade.mistake.key if grade.mistake else "",
+            is_correct=grade.is_correct,
+        )
+    flags = dict(question.choices.values_list("pk", "is_correct"))
+    chosen = set(answer.choice_ids)
+    if not chosen or not chosen <= set(flags) or answer.number is not None:
+        raise ForeignChoice()
+    if question.kind == Question.Kind.SINGLE and len(chosen) != 1:
+        raise ForeignChoice()
+    is_correct = grade_choices(
+        chosen=chosen,
+        correct={pk for pk, correct in flags.items() if correct},
+        multiple=question.kind == Question.Kind.MULTIPLE,
+    )
+    return Response(item=item, is_correct=is_correct)
+
+
+def attempt_finish(*, attempt: Attempt) -> Attempt:
+    """Score the attempt: how many right, the percentage (rounded half up), pass or not."""
+    correct = Response.objects.filter(item__attempt=attempt, is_correct=True).count()
+    attempt.correct = correct
+    attempt.percent = (200 * correct + attempt.total) // (2 * attempt.total)
+    attempt.passed = correct * 100 >= attempt.quiz.pass_mark * attempt.total
+    attempt.finished_at = timezone.now()
+    attempt.save(update_fields=["correct", "percent", "passed", "finished_at"])
+    return attempt

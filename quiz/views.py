@@ -1,0 +1,233 @@
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from quiz import selectors, services
+from quiz.feedback import feedback_for, options_for
+from quiz.forms import AnswerForm
+from quiz.models import Attempt, AttemptQuestion, Question, Quiz, lesson_sections
+from quiz.visitors import owner_from_request
+
+REFUSAL_STATUS = {
+    services.NotInAttempt: 404,
+    services.ForeignChoice: 400,
+}
+
+
+def _crumbs(quiz: Quiz | None = None, *more: tuple[str, str | None]) -> list:
+    crumbs = [("Quiz", reverse("quiz:index") if quiz or more else None)]
+    if quiz is not None:
+        crumbs.append((quiz.title, quiz.get_absolute_url() if more else None))
+    return crumbs + list(more)
+
+
+def _owned_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
+    attempt = selectors.owned_attempt(attempt_id=attempt_id, owner=owner_from_request(request))
+    if attempt is None:
+        raise Http404("No attempt of yours has that number.")
+    return attempt
+
+
+def _next_url(attempt: Attempt, after: int = 0) -> str:
+    number = selectors.next_number(attempt=attempt, after=after)
+    return attempt.get_results_url() if number is None else attempt.get_question_url(number)
+
+
+@require_GET
+def quiz_index(request: HttpRequest) -> HttpResponse:
+    owner = owner_from_request(request)
+    return render(
+        request,
+        "quiz/quiz_list.html",
+        {
+            "quizzes": selectors.quiz_list(owner=owner),
+            "has_history": selectors.attempt_history(owner=owner).exists(),
+            "breadcrumbs": _crumbs(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The quiz's start page; a post starts a new attempt with fresh figures."""
+    owner = owner_from_request(request, create=request.method == "POST")
+    quiz = get_object_or_404(selectors.quiz_list(owner=owner), slug=slug)
+    if request.method == "POST":
+        attempt = services.attempt_start(quiz=quiz, owner=owner)
+        return redirect(attempt.get_question_url(1))
+    unfinished = selectors.unfinished_attempt(quiz=quiz, owner=owner)
+    resume = None
+    if unfinished is not None:
+        left = selectors.unanswered_numbers(attempt=unfinished)
+        resume = {
+            "url": unfinished.get_question_url(left[0]),
+            "answered": unfinished.total - len(left),
+            "total": unfinished.total,
+        }
+    return render(
+        request,
+        "quiz/quiz_detail.html",
+        {"quiz": quiz, "resume": resume, "breadcrumbs": _crumbs(quiz)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def question(request: HttpRequest, attempt_id: int, number: int) -> HttpResponse:
+    attempt = _owned_attempt(request, attempt_id)
+    item = selectors.attempt_item(attempt=attempt, number=number)
+    if request.method == "POST":
+        return _answer(request, attempt, item)
+    if item is None:
+        raise Http404("That question is not part of this attempt.")
+    return _question_page(request, attempt, item)
+
+
+def _answer(request: HttpRequest, attempt: Attempt, item: AttemptQuestion | None) -> HttpResponse:
+    try:
+        item = services.check_answerable(attempt=attempt, item=item)
+    except services.Refused as refusal:
+        return _refuse(request, attempt, refusal, item)
+    form = AnswerForm(request.POST, item=item)
+    if not form.is_valid():
+        if form.sent_foreign_choice:
+            return _refuse(request, attempt, services.ForeignChoice(), item)
+        return _question_page(request, attempt, item, form=form, partial="question_area")
+    try:
+        services.answer_submit(attempt_id=attempt.pk, number=item.number, answer=form.answer())
+    except services.Refused as refusal:
+        return _refuse(request, attempt, refusal, item)
+    if not request.htmx:
+        return redirect(item.get_absolute_url())
+    attempt.refresh_from_db()
+    item = selectors.attempt_item(attempt=attempt, number=item.number)
+    return _question_page(request, attempt, item, partial="answered")
+
+
+def _question_page(
+    request: HttpRequest,
+    attempt: Attempt,
+    item: AttemptQuestion,
+    *,
+    form: AnswerForm | None = None,
+    partial: str = "",
+) -> HttpResponse:
+    quiz = attempt.quiz
+    feedback = None
+    next_url = ""
+    if hasattr(item, "response"):
+        feedback = feedback_for(item, sections=lesson_sections(quiz.lesson))
+        next_url = _next_url(attempt, after=item.number)
+    kind = item.question.kind
+    described_by = ["answer-hint"] if kind != Question.Kind.SINGLE else []
+    if form is not None and form.errors:
+        described_by.append("answer-error")
+    context = {
+        "attempt": attempt,
+        "quiz": quiz,
+        "item": item,
+        "prompt": item.prompt,
+        "kind": kind,
+        "described_by": " ".join(described_by),
+        "options": [] if item.question.is_numeric else options_for(item),
+        "form": form,
+        "typed": (form.data.get("answer", "") if form else "")
+        or (item.response.text if feedback else ""),
+        "feedback": feedback,
+        "next_url": next_url,
+        "is_last": next_url == attempt.get_results_url(),
+        "breadcrumbs": _crumbs(quiz, (f"Question {item.number}", None)),
+    }
+    template = "quiz/question.html"
+    if partial and request.htmx:
+        template += f"#{partial}"
+    return render(request, template, context)
+
+
+def _refuse(
+    request: HttpRequest,
+    attempt: Attempt,
+    refusal: services.Refused,
+    item: AttemptQuestion | None,
+) -> HttpResponse:
+    """Say why nothing was recorded, and where to go on from here."""
+    status = REFUSAL_STATUS.get(type(refusal), 409)
+    if attempt.is_finished:
+        back_url, back_label = attempt.get_results_url(), "See your results"
+    elif item is not None:
+        back_url, back_label = item.get_absolute_url(), f"Back to question {item.number}"
+    else:
+        back_url, back_label = _next_url(attempt), "Back to the quiz"
+    if request.htmx:
+        # htmx swaps no error response, so send the browser to a page that shows the message.
+        messages.warning(request, str(refusal))
+        response = HttpResponse(str(refusal), status=status, content_type="text/plain")
+        response["HX-Redirect"] = back_url
+        return response
+    return render(
+        request,
+        "quiz/refused.html",
+        {
+            "quiz": attempt.quiz,
+            "message": str(refusal),
+            "back_url": back_url,
+            "back_label": back_label,
+            "breadcrumbs": _crumbs(attempt.quiz, ("Answer not recorded", None)),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def results(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = _owned_attempt(request, attempt_id)
+    if not attempt.is_finished:
+        return redirect(_next_url(attempt))
+    quiz = attempt.quiz
+    sections = lesson_sections(quiz.lesson)
+    rows = [
+        (item, feedback_for(item, sections=sections))
+        for item in selectors.attempt_items(attempt=attempt)
+    ]
+    return render(
+        request,
+        "quiz/results.html",
+        {
+            "attempt": attempt,
+            "quiz": quiz,
+            "rows": rows,
+            "missed": attempt.total - attempt.correct,
+            "breadcrumbs": _crumbs(quiz, ("Results", None)),
+        },
+    )
+
+
+@require_POST
+def retry(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """A new attempt at the questions this one missed, with fresh figures."""
+    attempt = _owned_attempt(request, attempt_id)
+    owner = owner_from_request(request, create=True)
+    try:
+        retry_attempt = services.attempt_retry_missed(attempt=attempt, owner=owner)
+    except services.Refused as refusal:
+        return _refuse(request, attempt, refusal, None)
+    return redirect(retry_attempt.get_question_url(1))
+
+
+@require_GET
+def resume(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Where an attempt stopped: its next unanswered question, or its results."""
+    return redirect(_next_url(_owned_attempt(request, attempt_id)))
+
+
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "quiz/history.html",
+        {
+            "attempts": selectors.attempt_history(owner=owner_from_request(request)),
+            "breadcrumbs": _crumbs(None, ("Your attempts", None)),
+        },
+    )

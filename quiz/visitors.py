@@ -1,0 +1,39 @@
+"""Who owns an attempt: a token kept in the visitor's session, and the user if logged in.
+
+A token of our own, not the session key, because Django changes the session
+key when someone logs in, and the attempts they started should stay theirs.
+"""
+
+import secrets
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.http import HttpRequest
+
+SESSION_KEY = "quiz_visitor"
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    visitor: str
+    user_id: int | None = None
+
+    def filter(self) -> Q:
+        found = Q(visitor=self.visitor) if self.visitor else Q(pk__in=[])
+        if self.user_id is not None:
+            found |= Q(user_id=self.user_id)
+        return found
+
+
+def owner_from_request(request: HttpRequest, *, create: bool = False) -> Owner | None:
+    """The visitor behind a request; None for one who has never started a quiz.
+
+    With create, a first-time visitor gets a token (and so a session cookie).
+    """
+    visitor = request.session.get(SESSION_KEY)
+    if visitor is None and create:
+        visitor = request.session[SESSION_KEY] = secrets.token_hex(16)
+    user_id = request.user.pk if request.user.is_authenticated else None
+    if visitor is None:
+        return Owner(visitor="", user_id=user_id) if user_id is not None else None
+    return Owner(visitor=visitor, user_id=user_id)
