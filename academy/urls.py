@@ -7,5 +7,6 @@ urlpatterns = [
     path("", lesson_views.home, name="home"),
     path("learn/", include("lessons.urls")),
     path("quiz/", include("quiz.urls")),
+    path("simulator/", include("simulator.urls")),
     path("admin/", admin.site.urls),
 ]

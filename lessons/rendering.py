@@ -16,7 +16,7 @@ import nh3
 from django.core.cache import cache
 
 # Bump when the pipeline changes, so old cached HTML is not reused.
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 WORDS_PER_MINUTE = 200
 # A paragraph holding only this marks where the page embeds the compact
 # isolated-vs-cross simulator (lesson 4 places it beside its example).
@@ -81,6 +81,7 @@ def _render(text: str) -> RenderedBody:
         attributes=ALLOWED_ATTRIBUTES,
         allowed_classes=ALLOWED_CLASSES,
         url_schemes={"http", "https", "mailto"},
+        link_rel=None,  # links open in place; nothing here uses target=_blank
     )
     words = len(nh3.clean(html, tags=set()).split())
     return RenderedBody(

@@ -83,6 +83,7 @@ class AccountForm(forms.Form):
         choices=[("isolated", "Isolated"), ("cross", "Cross")],
         widget=forms.RadioSelect,
         initial="isolated",
+        error_messages={"required": "Select isolated or cross"},
         help_text="Each position can override this below, for a mixed account.",
     )
     tiers = forms.ChoiceField(
@@ -102,11 +103,13 @@ class PositionForm(forms.Form):
         max_length=12,
         help_text="BTC, ETH, SOL or your own ticker.",
         widget=forms.TextInput(attrs={"list": "known-symbols", "autocapitalize": "characters"}),
+        error_messages={"required": "Enter the symbol, like BTC"},
     )
     side = forms.ChoiceField(
         label="Side",
         choices=[("long", "Long"), ("short", "Short")],
         widget=forms.RadioSelect,
+        error_messages={"required": "Select long or short"},
     )
     entry_price = NumberField(
         label="Entry price",
@@ -133,6 +136,7 @@ class PositionForm(forms.Form):
         choices=[("margin", "Margin ($)"), ("notional", "Position size ($)")],
         widget=forms.RadioSelect,
         initial="margin",
+        error_messages={"required": "Select whether the size is margin or position size"},
     )
     size = NumberField(
         label="Size",
@@ -142,7 +146,7 @@ class PositionForm(forms.Form):
         example="1,000",
     )
     margin_mode = forms.ChoiceField(
-        label="Margin mode for this position",
+        label="Margin mode for this position (optional)",
         choices=[("account", "Same as the account"), ("isolated", "Isolated"), ("cross", "Cross")],
         initial="account",
         required=False,
@@ -167,6 +171,16 @@ class BasePositionFormSet(forms.BaseFormSet):
 
     def initial_form_count(self) -> int:
         return 0
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # Django reports a damaged row count as "submit at least 1 form"; say what happened.
+        if self.is_bound and not self.management_form.is_valid():
+            self._non_form_errors = self.error_class(
+                ["The list of positions could not be read. Start again from an example."],
+                error_class="nonform",
+                renderer=self.renderer,
+            )
 
     def clean(self) -> None:
         if any(self.errors):
@@ -213,6 +227,7 @@ class MarksForm(forms.Form):
                 label=f"{symbol} price or move",
                 max_length=40,
                 initial="0%",
+                required=False,  # left empty: the price stays at entry
                 help_text="A move from entry like -12%, or a price like 52,800.",
                 widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
             )
@@ -222,9 +237,7 @@ class MarksForm(forms.Form):
         cleaned = super().clean()
         for symbol in self.symbols:
             name = f"mark_{symbol}"
-            raw = cleaned.get(name)
-            if raw is None:
-                continue
+            raw = cleaned.get(name) or "0%"
             try:
                 kind, value = parse_mark(raw)
             except ValueError:

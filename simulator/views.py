@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -12,6 +12,11 @@ from simulator.pages import calculated_page, edited_page, empty_page, lesson_exa
 from simulator.presets import PRESETS, preset_data
 
 METHODOLOGY = Path(__file__).resolve().parent.parent / "docs" / "methodology.md"
+
+
+def see_other(url: str) -> HttpResponseRedirect:
+    """303: after a POST, the browser GETs the result page (post/redirect/get)."""
+    return HttpResponseRedirect(url, status=303)
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,7 +39,7 @@ def simulator(request: HttpRequest) -> HttpResponse:
         page = empty_page()
 
     if request.method == "POST" and not request.htmx and page.simulation and not action:
-        return redirect(page.share_url, status=303)
+        return see_other(page.share_url)
 
     context = {
         "page": page,
@@ -81,4 +86,4 @@ def lesson_example(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = reverse("simulator:index")
-    return redirect(f"{next_url}?btc_move={move}#lesson-simulator", status=303)
+    return see_other(f"{next_url}?btc_move={move}#lesson-simulator")

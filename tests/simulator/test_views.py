@@ -1,0 +1,300 @@
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+
+from simulator.presets import PRESETS, preset_data
+from tests.conftest import LESSON_4_URL
+
+pytestmark = pytest.mark.django_db
+URL = "/simulator/"
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def scenario(**changes: str) -> dict[str, str]:
+    """Lesson 4's two isolated positions as form data, with some fields changed."""
+    data = preset_data("two-isolated").dict()
+    data.update(changes)
+    return data
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def test_empty_page_invites_a_scenario(client):
+    response = client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="simulator-form"' in html
+    assert "start from an example above" in html
+    assert "There is a problem" not in html
+
+
+def test_preset_shows_the_lessons_numbers(client):
+    response = client.get(URL, {"preset": "two-isolated"})
+    page = text(response)
+    assert response.status_code == 200
+    assert "Isolated: BTC long liquidated, you lose $1,000.00; ETH keeps running" in page
+    assert "All cross: nothing is liquidated; equity is $3,800.00." in page
+    for figure in ["54,271.36", "30,226.13", "$4,000.00", "$3,500.00", "$3,800.00"]:
+        assert figure in page
+    assert "Liquidated" in page and "Safe" in page
+
+
+@pytest.mark.parametrize("slug", list(PRESETS))
+def test_every_preset_renders_results(client, slug):
+    response = client.get(URL, {"preset": slug})
+    assert response.status_code == 200
+    assert "The account in each mode" in response.content.decode()
+
+
+def test_unknown_preset_is_not_found(client):
+    assert client.get(URL, {"preset": "nope"}).status_code == 404
+
+
+def test_plain_post_redirects_to_a_shareable_url(client):
+    response = client.post(URL, scenario())
+    assert response.status_code == 303
+    location = response["Location"]
+    assert location.startswith("/simulator/?")
+    assert "csrfmiddlewaretoken" not in location
+    shared = client.get(location)
+    assert "equity is $3,800.00" in text(shared)
+
+
+def test_htmx_results_post_returns_the_partial_and_the_url(client):
+    response = client.post(URL, scenario(mark_BTC="-5%"), HTTP_HX_TARGET="results", **HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<html" not in html
+    assert html.lstrip().startswith('<section id="results"')
+    assert 'hx-swap-oob="innerHTML:#simulator-status"' in html
+    assert "Isolated: nothing is liquidated" in html
+    # The symbols did not change, so the scenario fields are left alone while typing.
+    assert 'id="marks"' not in html
+    url = response["HX-Replace-Url"]
+    assert "mark_BTC=-5%25" in url
+    assert "equity is" in text(Client().get(url))
+
+
+def test_htmx_results_post_refreshes_the_scenario_fields_when_symbols_change(client):
+    data = scenario(**{"positions-1-symbol": "SOL"})
+    response = client.post(URL, data, HTTP_HX_TARGET="results", **HTMX)
+    html = response.content.decode()
+    assert '<fieldset id="marks" class="form-section" hx-swap-oob="true">' in html
+    assert 'name="mark_SOL"' in html
+
+
+def test_htmx_submit_swaps_the_whole_simulator(client):
+    response = client.post(URL, scenario(), HTTP_HX_TARGET="simulator", **HTMX)
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="simulator"')
+    assert 'id="simulator-form"' in html and 'id="results"' in html
+
+
+def test_get_url_round_trip_keeps_every_field(client):
+    location = client.post(URL, scenario(balance="7,500", mark_ETH="2900"))["Location"]
+    query = urlsplit(location).query
+    html = client.get(f"{URL}?{query}").content.decode()
+    assert 'value="7,500"' in html
+    assert 'value="2900"' in html
+    assert "Wallet balance" in html
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"balance": "abc"}, "Account balance must be a number, like 5,000"),
+        ({"balance": "-5"}, "Account balance must be at least 0.01"),
+        ({"balance": "NaN"}, "Account balance must be a number"),
+        ({"balance": "Infinity"}, "Account balance must be a number"),
+        ({"balance": "1e400"}, "Account balance must be at most 1,000,000,000"),
+        ({"balance": ""}, "Enter the account balance, like 5,000"),
+        ({"positions-0-leverage": "200"}, "Leverage must be at most 125"),
+        ({"positions-0-leverage": "0.5"}, "Leverage must be at least 1"),
+        ({"positions-0-leverage": "nan"}, "Leverage must be a number from 1 to 125"),
+        ({"positions-0-entry_price": "-inf"}, "Entry price must be a number"),
+        ({"positions-0-size": "0"}, "Size must be at least 0.01"),
+        ({"positions-0-symbol": "BT C"}, "Use 1 to 12 letters or digits"),
+        ({"positions-0-side": "sideways"}, "Select a valid choice"),
+        ({"mark_BTC": "-150%"}, "BTC&#x27;s move must be between -100% and +1,000%"),
+        ({"mark_BTC": "lots"}, "Enter BTC&#x27;s move like -12% or its price like 52,800"),
+        ({"balance": "1000"}, "The isolated margins add up to 1,500"),
+        ({"positions-TOTAL_FORMS": "abc"}, "The list of positions could not be read"),
+    ],
+)
+def test_bad_input_is_explained_next_to_the_field_and_in_the_summary(client, changes, message):
+    data = scenario(**changes)
+    response = client.post(URL, data)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert html.count(message) >= 2  # the summary and the field (or the results' list)
+
+
+@pytest.mark.parametrize(
+    ("name", "typed"),
+    [("balance", "5 thousand"), ("positions-0-entry_price", "sixty k"), ("mark_BTC", "-12 %%")],
+)
+def test_what_was_typed_stays_in_the_field(client, name, typed):
+    html = client.post(URL, scenario(**{name: typed})).content.decode()
+    assert f'name="{name}" value="{typed}"' in html
+
+
+def test_error_summary_links_to_the_field(client):
+    html = client.post(URL, scenario(balance="abc")).content.decode()
+    assert '<a href="#id_balance">' in html
+    assert 'id="id_balance"' in html
+
+
+def test_more_than_ten_positions_is_refused(client):
+    data = scenario(**{"positions-TOTAL_FORMS": "11"})
+    for i in range(2, 11):
+        for name in ["symbol", "side", "entry_price", "leverage", "size", "size_basis"]:
+            data[f"positions-{i}-{name}"] = data[f"positions-0-{name}"]
+    response = client.post(URL, data)
+    assert response.status_code == 422
+    assert "Please submit at most 10 forms" in response.content.decode()
+
+
+def test_a_huge_tampered_row_count_is_capped(client):
+    response = client.post(URL, scenario(**{"positions-TOTAL_FORMS": "100000000"}))
+    assert response.status_code == 422
+    assert "at most 10" in response.content.decode()
+
+
+def test_nothing_but_garbage_gives_a_clear_page(client):
+    response = client.post(URL, {"x": "\x00\ud800".encode("utf-8", "surrogatepass")})
+    assert response.status_code == 422
+    assert "There is a problem" in response.content.decode()
+
+
+def test_add_a_position_without_javascript_keeps_what_was_typed(client):
+    response = client.post(URL, scenario(balance="12,345", action="add"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('class="position-row"') == 3
+    assert 'value="12,345"' in html
+    assert 'name="positions-TOTAL_FORMS" value="3"' in html
+    assert "There is a problem" not in html  # the new blank row is not judged yet
+
+
+def test_add_a_position_with_htmx_returns_the_rows(client):
+    response = client.post(URL, scenario(action="add"), HTTP_HX_TARGET="positions", **HTMX)
+    html = response.content.decode()
+    assert html.lstrip().startswith('<fieldset id="positions"')
+    assert html.count('class="position-row"') == 3
+    assert "Position 3 added." in html
+    assert "autofocus" in html
+
+
+def test_remove_a_position(client):
+    response = client.post(URL, scenario(action="remove-0"), HTTP_HX_TARGET="positions", **HTMX)
+    html = response.content.decode()
+    assert html.count('class="position-row"') == 1
+    assert 'name="positions-0-symbol" value="ETH"' in html
+    assert 'name="mark_BTC"' not in html  # the scenario fields follow the rows
+
+
+def test_tampered_remove_action_changes_nothing(client):
+    response = client.post(URL, scenario(action="remove-99"))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="position-row"') == 2
+
+
+def test_adding_past_ten_positions_says_why(client):
+    data = scenario(**{"positions-TOTAL_FORMS": "10", "action": "add"})
+    response = client.post(URL, data, HTTP_HX_TARGET="positions", **HTMX)
+    html = response.content.decode()
+    assert html.count('class="position-row"') == 10
+    assert "You can simulate at most 10 positions." in html
+
+
+def test_posts_need_a_csrf_token():
+    response = Client(enforce_csrf_checks=True).post(URL, scenario())
+    assert response.status_code == 403
+
+
+def test_mixed_account_uses_the_per_position_override(client):
+    data = scenario(**{"positions-1-margin_mode": "cross"})
+    page = text(client.get(URL, data))
+    assert "Your mix" in page
+    assert "All cross" in page
+
+
+def test_tiered_maintenance_changes_the_maintenance_margin(client):
+    flat = text(client.get(URL, scenario()))
+    tiered = text(client.get(URL, scenario(tiers="tiered")))
+    assert "$12.50" in flat  # 0.5% of ETH's $2,500
+    assert "$10.00" in tiered  # 0.4% below $50,000
+
+
+def test_a_fall_to_zero_is_allowed(client):
+    response = client.get(URL, scenario(mark_BTC="-100%"))
+    assert response.status_code == 200
+    assert "BTC long liquidated" in text(response)
+
+
+def test_chart_has_title_description_markers_and_a_table(client):
+    html = client.get(URL, {"preset": "two-isolated"}).content.decode()
+    assert '<svg viewBox="0 0 640 320" role="img"' in html
+    assert '<title id="chart-svg-title">' in html
+    assert "Isolated: BTC long liquidated at 54,271.36" in html
+    assert "All cross: BTC long, ETH long liquidated at 30,226.13" in html
+    assert "Show the chart as a table" in html
+
+
+def test_methodology_page_explains_the_formulas(client):
+    response = client.get("/simulator/methodology/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The liquidation price" in html and "54,271" in html
+
+
+def test_footer_links_to_the_methodology(client):
+    assert 'href="/simulator/methodology/"' in client.get("/").content.decode()
+
+
+def test_lesson_example_with_htmx_returns_both_modes(client):
+    response = client.post("/simulator/lesson-example/", {"btc_move": "-30"}, **HTMX)
+    html = response.content.decode()
+    assert "BTC -30%: 42,000.00" in html
+    assert "All cross: nothing is liquidated; equity is $2,000.00." in html
+
+
+def test_lesson_example_without_javascript_returns_to_the_lesson(client):
+    response = client.post("/simulator/lesson-example/", {"btc_move": "-55", "next": LESSON_4_URL})
+    assert response.status_code == 303
+    assert response["Location"] == f"{LESSON_4_URL}?btc_move=-55#lesson-simulator"
+    page = text(client.get(response["Location"]))
+    assert "BTC -55%" in page
+    assert "All cross: BTC long, ETH long liquidated" in page
+
+
+def test_lesson_example_refuses_to_redirect_elsewhere(client):
+    response = client.post(
+        "/simulator/lesson-example/", {"btc_move": "-5", "next": "https://evil.example/"}
+    )
+    assert response["Location"].startswith("/simulator/?btc_move=-5")
+
+
+def test_lesson_example_ignores_a_move_out_of_range(client):
+    page = text(client.get(LESSON_4_URL, {"btc_move": "-99"}))
+    assert "BTC -12%: 52,800.00" in page
+
+
+def test_lesson_links_to_presets_with_its_numbers(client):
+    html = client.get(LESSON_4_URL).content.decode()
+    links = re.findall(r'href="(/simulator/\?preset=[a-z-]+)">Try this in the simulator', html)
+    assert links == [
+        "/simulator/?preset=single-isolated",
+        "/simulator/?preset=two-isolated",
+        "/simulator/?preset=two-cross",
+    ]
+    single = text(client.get(links[0]))
+    assert "ETH long liquidated, you lose $500.00" in single
+    assert "equity is $4,500.00" in single
+    cross = text(client.get(links[2]))
+    assert "Cross: nothing is liquidated; equity is $3,800.00." in cross
