@@ -1,0 +1,68 @@
+"""Server time of the simulator's two kinds of response, in-process.
+
+Times Django's full request handling (middleware, forms, engine, templates)
+through the test client, with debug off:
+- a plain page render of a shared scenario URL (GET, the whole page), and
+- an htmx results request (POST, the results partial only).
+Prints medians and their ratio. Run: .venv/bin/python bench/simulator_bench.py
+"""
+
+import os
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "academy.settings")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from simulator.presets import preset_data  # noqa: E402
+
+REPEATS = 300
+
+
+def median_ms(call) -> float:
+    for _ in range(20):  # warm caches and imports
+        call()
+    samples = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        response = call()
+        samples.append(time.perf_counter() - start)
+        assert response.status_code == 200, response.status_code
+    return statistics.median(samples) * 1000
+
+
+def main() -> None:
+    warnings.filterwarnings("ignore", message="No directory at")
+    # Static files are not collected here; the plain storage needs no manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    client = Client()
+    data = preset_data("two-isolated").dict()
+    share_url = client.post("/simulator/", data)["Location"]
+    page = median_ms(lambda: client.get(share_url))
+    partial = median_ms(
+        lambda: client.post("/simulator/", data, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results")
+    )
+    print(f"median of {REPEATS} requests each, lesson 4's two positions:")
+    print(f"  plain page render (GET shared URL): {page:6.2f} ms")
+    print(f"  htmx results request (POST):        {partial:6.2f} ms")
+    print(f"  partial / page: {partial / page:.2f}")
+
+
+if __name__ == "__main__":
+    main()
