@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_safe, require_http_methods, require_POST
 
 from quiz import selectors, services
 from quiz.feedback import feedback_for, options_for
@@ -35,7 +35,7 @@ def _next_url(attempt: Attempt, after: int = 0) -> str:
     return attempt.get_results_url() if number is None else attempt.get_question_url(number)
 
 
-@require_GET
+@require_safe
 def quiz_index(request: HttpRequest) -> HttpResponse:
     owner = owner_from_request(request)
     return render(
@@ -49,7 +49,7 @@ def quiz_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The quiz's start page; a post starts a new attempt with fresh figures."""
     owner = owner_from_request(request, create=request.method == "POST")
@@ -73,7 +73,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def question(request: HttpRequest, attempt_id: int, number: int) -> HttpResponse:
     attempt = _owned_attempt(request, attempt_id)
     item = selectors.attempt_item(attempt=attempt, number=number)
@@ -179,7 +179,7 @@ def _refuse(
     )
 
 
-@require_GET
+@require_safe
 def results(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _owned_attempt(request, attempt_id)
     if not attempt.is_finished:
@@ -215,13 +215,13 @@ def retry(request: HttpRequest, attempt_id: int) -> HttpResponse:
     return redirect(retry_attempt.get_question_url(1))
 
 
-@require_GET
+@require_safe
 def resume(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """Where an attempt stopped: its next unanswered question, or its results."""
     return redirect(_next_url(_owned_attempt(request, attempt_id)))
 
 
-@require_GET
+@require_safe
 def history(request: HttpRequest) -> HttpResponse:
     return render(
         request,
