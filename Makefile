@@ -14,7 +14,14 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_SECURE_SSL_REDIRECT=false \
 	DJANGO_SECURE_COOKIES=false
 
-.PHONY: setup run test lint format chromium clean
+# `make serve`: production settings (debug off, collected static files, gunicorn),
+# over plain http on loopback, with a secret kept in .serve-secret.
+SERVE_ENV = DJANGO_SECRET_KEY="$$(cat .serve-secret)" DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
+	DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false DJANGO_SECURE_HSTS_SECONDS=0
+
+POSTGRES_URL := postgres://academy:academy@127.0.0.1:5432/academy
+
+.PHONY: setup run serve test test-postgres lint format chromium clean
 
 setup: $(VENV)/.installed node_modules/.installed $(CSS)
 
@@ -44,6 +51,14 @@ run: setup
 	DJANGO_DEBUG=true $(PY) manage.py load_lessons
 	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+.serve-secret:
+	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+serve: setup .serve-secret
+	$(SERVE_ENV) $(PY) manage.py migrate --noinput
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(SERVE_ENV) $(VENV)/bin/gunicorn academy.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT)
+
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -58,5 +73,11 @@ test: setup chromium lint
 	$(TEST_ENV) $(VENV)/bin/pytest -m "not browser"
 	$(TEST_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -m browser
 
+# The whole suite again, on PostgreSQL (installed from Debian's packages if missing).
+test-postgres: setup chromium
+	$(SUDO) bash scripts/start-postgres.sh
+	$(TEST_ENV) DATABASE_URL=$(POSTGRES_URL) $(VENV)/bin/pytest -m "not browser"
+	$(TEST_ENV) DATABASE_URL=$(POSTGRES_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -m browser
+
 clean:
-	rm -rf $(VENV) node_modules build staticfiles
+	rm -rf $(VENV) node_modules build staticfiles .serve-secret

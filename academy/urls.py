@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from academy import views as site_views
 from lessons import views as lesson_views
 
 urlpatterns = [
@@ -9,4 +10,6 @@ urlpatterns = [
     path("quiz/", include("quiz.urls")),
     path("simulator/", include("simulator.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", site_views.healthz, name="healthz"),
+    path("robots.txt", site_views.robots_txt, name="robots_txt"),
 ]

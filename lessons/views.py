@@ -2,7 +2,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from lessons.models import Lesson, Level
 from quiz.selectors import lesson_quiz, with_quiz
@@ -16,13 +16,13 @@ def _levels_with_lessons():
     return Level.objects.prefetch_related(Prefetch("lessons", queryset=published))
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     first_level = _levels_with_lessons().first()
     return render(request, "lessons/home.html", {"level": first_level})
 
 
-@require_GET
+@require_safe
 def learn_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -31,7 +31,7 @@ def learn_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def level_detail(request: HttpRequest, level_slug: str) -> HttpResponse:
     level = get_object_or_404(_levels_with_lessons(), slug=level_slug)
     breadcrumbs = [("Learn", reverse("lessons:index")), (level.name, None)]
@@ -40,7 +40,7 @@ def level_detail(request: HttpRequest, level_slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def lesson_detail(request: HttpRequest, level_slug: str, lesson_slug: str) -> HttpResponse:
     lesson = get_object_or_404(
         # The lesson's quiz and this visitor's best score come in the same query.

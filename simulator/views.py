@@ -4,7 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lessons.rendering import render_markdown
 from simulator.forms import MAX_POSITIONS, LessonExampleForm
@@ -58,7 +58,7 @@ def simulator(request: HttpRequest) -> HttpResponse:
     return render(request, template, context, status=422 if page.errors else 200)
 
 
-@require_GET
+@require_safe
 def methodology(request: HttpRequest) -> HttpResponse:
     body = render_markdown(METHODOLOGY.read_text(encoding="utf-8"))
     return render(

@@ -1,0 +1,61 @@
+from unittest import mock
+
+import pytest
+from django.db import DatabaseError
+from django.test import Client, RequestFactory
+from django.views import defaults
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_fails_when_the_database_does_not_answer(client):
+    with mock.patch("academy.views.connection.cursor", side_effect=DatabaseError("down")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unavailable"
+
+
+def test_robots_txt(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain"
+    assert "Disallow: /admin/" in response.content.decode()
+
+
+def test_not_found_page_uses_the_site_layout(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "We could not find that page" in html
+    assert 'aria-label="Main"' in html and "Skip to main content" in html
+
+
+def test_csrf_failure_page_explains_what_to_do():
+    response = Client(enforce_csrf_checks=True).post("/simulator/", {"balance": "5000"})
+    assert response.status_code == 403
+    assert "Your form expired" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("view", "status", "text"),
+    [
+        (defaults.server_error, 500, "Sorry, something went wrong on our side"),
+        (defaults.bad_request, 400, "Something in that request was not right"),
+        (defaults.permission_denied, 403, "You cannot do that here"),
+    ],
+)
+def test_error_pages_render_in_the_layout(view, status, text):
+    request = RequestFactory().get("/")
+    args = (request,) if view is defaults.server_error else (request, Exception("x"))
+    response = view(*args)
+    assert response.status_code == status
+    html = response.content.decode()
+    assert text in html
+    assert "Margin Academy" in html
