@@ -120,7 +120,7 @@ def check_answerable(*, attempt: Attempt, item: AttemptQuestion | None) -> Attem
         raise NotInAttempt()
     if attempt.is_finished:
         raise AttemptFinished()
-    if Response.objects.filter(item=item).exists():
+    if hasattr(item, "response"):  # fetched with select_related("response")
         raise AlreadyAnswered()
     return item
 
@@ -135,7 +135,7 @@ def answer_submit(*, attempt_id: int, number: int, answer: Answer) -> Response:
         attempt = Attempt.objects.select_for_update().get(pk=attempt_id)
         item = check_answerable(
             attempt=attempt,
-            item=attempt.items.select_related("question").filter(number=number).first(),
+            item=attempt.items.select_related("question", "response").filter(number=number).first(),
         )
         response = _graded_response(item=item, answer=answer)
         try:

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_safe, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from quiz import selectors, services
 from quiz.feedback import feedback_for, options_for
@@ -55,7 +55,11 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     owner = owner_from_request(request, create=request.method == "POST")
     quiz = get_object_or_404(selectors.quiz_list(owner=owner), slug=slug)
     if request.method == "POST":
-        attempt = services.attempt_start(quiz=quiz, owner=owner)
+        try:
+            attempt = services.attempt_start(quiz=quiz, owner=owner)
+        except services.Refused as refusal:
+            messages.warning(request, str(refusal))
+            return redirect(quiz.get_absolute_url())
         return redirect(attempt.get_question_url(1))
     unfinished = selectors.unfinished_attempt(quiz=quiz, owner=owner)
     resume = None

@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from quiz.grading import NUMBER_HINT, NotANumber, grade_choices, grade_numeric, parse_number
 from quiz.numeric import Mistake, Solution, Tolerance
@@ -108,3 +110,12 @@ def test_grade_choices(chosen, correct, multiple, expected):
 def test_grade_choices_refuses_an_impossible_selection(chosen, multiple):
     with pytest.raises(ValueError, match="exactly one"):
         grade_choices(chosen=chosen, correct={1}, multiple=multiple)
+
+
+@given(
+    value=st.decimals(min_value=0, max_value=10**12, places=2, allow_nan=False),
+    style=st.sampled_from(["{:f}", "{:,f}", "${:,f}", "$ {:,.2f}", "USD {:f}", "-{:f}"]),
+)
+def test_any_amount_written_the_usual_ways_reads_back(value, style):
+    expected = -value if style.startswith("-") else value
+    assert parse_number(style.format(value)) == expected

@@ -441,3 +441,10 @@ def test_a_logged_in_users_attempts_follow_them_to_a_new_session(margin_quiz):
     second.force_login(user)
     assert second.get(attempt.get_results_url()).status_code == 200
     assert "Your best score: <strong>100%</strong>" in main(second.get("/quiz/"))
+
+
+def test_a_quiz_with_no_questions_yet_says_so(client, margin_quiz):
+    margin_quiz.questions.all().delete()
+    response = client.post(QUIZ_URL, follow=True)
+    assert "This quiz has no questions yet." in main(response)
+    assert Attempt.objects.count() == 0
