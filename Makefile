@@ -21,7 +21,7 @@ SERVE_ENV = DJANGO_SECRET_KEY="$$(cat .serve-secret)" DJANGO_ALLOWED_HOSTS=127.0
 
 POSTGRES_URL := postgres://academy:academy@127.0.0.1:5432/academy
 
-.PHONY: setup run serve test test-postgres lint format chromium clean
+.PHONY: setup run serve bench test test-postgres lint format chromium clean
 
 setup: $(VENV)/.installed node_modules/.installed $(CSS)
 
@@ -58,6 +58,13 @@ serve: setup .serve-secret
 	$(SERVE_ENV) $(PY) manage.py migrate --noinput
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(SERVE_ENV) $(VENV)/bin/gunicorn academy.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT)
+
+# Load benchmark against `make serve` with wrk (Debian's package); prints the
+# table and the budgets, and fails if a budget does.
+bench: setup .serve-secret
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	bash bench/run.sh
 
 lint: setup
 	$(VENV)/bin/ruff check .

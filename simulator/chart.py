@@ -15,10 +15,11 @@ LEFT, RIGHT, TOP, BOTTOM = 76, 16, 16, 44
 MOVES = [-100, -75, -50, -25, 0, 25, 50]
 
 
+# Coordinates are formatted here, once: templates would localize every float.
 @dataclass(frozen=True, slots=True)
 class Marker:
-    x: float
-    y: float
+    x: str
+    y: str
     label: str
 
 
@@ -33,7 +34,7 @@ class Series:
 
 @dataclass(frozen=True, slots=True)
 class Tick:
-    position: float
+    position: str
     label: str
 
 
@@ -43,7 +44,7 @@ class Chart:
     series: tuple[Series, ...]
     x_ticks: tuple[Tick, ...]
     y_ticks: tuple[Tick, ...]
-    current_x: float
+    current_x: str
     current_label: str
     width: int = WIDTH
     height: int = HEIGHT
@@ -51,6 +52,8 @@ class Chart:
     right_edge: int = WIDTH - RIGHT
     top: int = TOP
     bottom_edge: int = HEIGHT - BOTTOM
+    y_label_x: int = LEFT - 8
+    x_label_y: int = HEIGHT - BOTTOM + 18
 
 
 def _nice_step(span: float) -> float:
@@ -85,11 +88,11 @@ def build_chart(
     y_min, y_max = math.floor(y_min / step) * step, math.ceil(y_max / step) * step
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
-    def x(price: Decimal | float) -> float:
-        return round(LEFT + float(price) / x_max * plot_w, 1)
+    def x(price: Decimal | float) -> str:
+        return f"{LEFT + float(price) / x_max * plot_w:.1f}"
 
-    def y(equity: Decimal | float) -> float:
-        return round(TOP + (y_max - float(equity)) / (y_max - y_min) * plot_h, 1)
+    def y(equity: Decimal | float) -> str:
+        return f"{TOP + (y_max - float(equity)) / (y_max - y_min) * plot_h:.1f}"
 
     series = []
     for (label, curve), style in zip(curves, ["solid", "dashed"], strict=False):

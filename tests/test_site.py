@@ -41,6 +41,15 @@ def test_csrf_failure_page_explains_what_to_do():
     response = Client(enforce_csrf_checks=True).post("/simulator/", {"balance": "5000"})
     assert response.status_code == 403
     assert "Your form expired" in response.content.decode()
+    assert "HX-Refresh" not in response
+
+
+def test_csrf_failure_under_htmx_reloads_the_page():
+    response = Client(enforce_csrf_checks=True).post(
+        "/simulator/", {"balance": "5000"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 403
+    assert response["HX-Refresh"] == "true"
 
 
 @pytest.mark.parametrize(

@@ -76,3 +76,13 @@ def test_accessibility_check_catches_a_violation(page: Page, base_url):
     page.evaluate("document.querySelector('main').append(document.createElement('button'))")
     with pytest.raises(AssertionError, match="button-name"):
         assert_accessible(page)
+
+
+@pytest.mark.parametrize("path", ["/", LESSON_4_URL, "/simulator/?preset=two-isolated", "/quiz/"])
+def test_pages_raise_no_content_security_policy_violation(page: Page, base_url, path):
+    violations = []
+    page.on("console", lambda message: violations.append(message.text))
+    page.goto(base_url + path)
+    page.wait_for_load_state("networkidle")
+    assert [text for text in violations if "Content Security Policy" in text] == []
+    assert page.evaluate("typeof htmx") == "object"  # htmx loaded under the policy

@@ -1,0 +1,297 @@
+"""`make bench`: load on `make serve` over loopback with wrk, and the budgets.
+
+For each page: requests per second, median and 99th-percentile latency, and
+throughput as a ratio to a trivial Django view (/robots.txt) measured in the
+same run; then 60 s of mixed traffic at 32 connections; then each page's
+compressed first-load transfer size. Budgets are checked and printed as PASS or
+FAIL; the exit status is 1 if any fails.
+
+Run through `make bench` (it starts the server); by hand:
+  .venv/bin/python bench/load.py --url http://127.0.0.1:8300 [--seconds 10]
+The script prepares its quiz attempts in the server's database, so run it with
+the server's environment (DATABASE_URL, DJANGO_SECRET_KEY).
+"""
+
+import argparse
+import gzip
+import json
+import os
+import re
+import secrets
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode, urljoin
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "academy.settings")
+
+LESSON_4 = "/learn/beginner/isolated-vs-cross-margin/"
+THREADS = 2
+
+
+@dataclass
+class Result:
+    name: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+
+
+def lua_string(value: str) -> str:
+    return json.dumps(value)  # a JSON string is a valid Lua string literal here
+
+
+def lua_request(method: str, path: str, headers: dict[str, str], body: str = "") -> str:
+    """A Lua expression building one HTTP request with wrk.format."""
+    table = ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items())
+    return f"wrk.format({lua_string(method)}, {lua_string(path)}, {{{table}}}, " + (
+        f"{lua_string(body)})" if body else "nil)"
+    )
+
+
+def prepare(count: int) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    """A visitor with `count` fresh quiz attempts: its headers and one answer post per question."""
+    import django
+
+    django.setup()
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from quiz.models import Quiz
+    from quiz.services import attempt_start
+    from quiz.visitors import SESSION_KEY, Owner
+
+    visitor = secrets.token_hex(16)
+    session = SessionStore()
+    session[SESSION_KEY] = visitor
+    session.create()
+    # Django accepts the unmasked 32-character secret as the token.
+    csrf = secrets.token_hex(16)
+    headers = {
+        "Cookie": f"sessionid={session.session_key}; csrftoken={csrf}",
+        "X-CSRFToken": csrf,
+        "Content-Type": "application/x-www-form-urlencoded",
+        "HX-Request": "true",
+    }
+    quiz = Quiz.objects.published().first()
+    posts = []
+    for _ in range(count):
+        attempt = attempt_start(quiz=quiz, owner=Owner(visitor=visitor))
+        for item in attempt.items.select_related("question").order_by("number"):
+            question = item.question
+            if question.is_numeric:
+                answer = "1000"
+            else:
+                answer = str(question.choices.order_by("position", "pk").first().pk)
+            posts.append((item.get_absolute_url(), urlencode({"answer": answer})))
+    return headers, posts
+
+
+def simulator_post(headers: dict[str, str]) -> tuple[str, str, dict[str, str]]:
+    from simulator.presets import preset_data
+
+    body = preset_data("two-isolated").urlencode()
+    return "/simulator/", body, {**headers, "HX-Target": "results"}
+
+
+LUA_COMMON = """
+local threads = {}
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+function init(args)
+  n = 0
+end
+"""
+
+
+def lua_fixed(method: str, path: str, headers: dict[str, str], body: str = "") -> str:
+    return (
+        LUA_COMMON
+        + f"""
+local req = {lua_request(method, path, headers, body)}
+function request()
+  return req
+end
+"""
+    )
+
+
+def lua_quiz(
+    posts: list[tuple[str, str]], headers: dict[str, str], others: list[str] | None = None
+) -> str:
+    """Each request answers a question not answered before: the wrk threads take
+    turns through the list. With `others` (Lua request expressions), quiz answers
+    are one request in every len(others) + 1, the others taken in turn."""
+    paths = ", ".join(lua_string(path) for path, _ in posts)
+    bodies = ", ".join(lua_string(body) for _, body in posts)
+    header_table = ", ".join(f"[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items())
+    return (
+        LUA_COMMON
+        + f"""
+local paths = {{{paths}}}
+local bodies = {{{bodies}}}
+local headers = {{{header_table}}}
+local others = {{{", ".join(others or [])}}}
+local turn = 0
+function request()
+  turn = turn + 1
+  local slot = turn % (#others + 1)
+  if slot ~= 0 then return others[slot] end
+  n = n + 1
+  local i = math.min((n - 1) * {THREADS} + id + 1, #paths)
+  return wrk.format("POST", paths[i], headers, bodies[i])
+end
+"""
+    )
+
+
+def run_wrk(name: str, url: str, script: str, *, seconds: int, connections: int) -> Result:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(script)
+        handle.write("""
+function done(summary, latency, requests)
+  io.write(string.format("JSON %d %d %d %d %d %d %d\\n", summary.requests,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status, summary.duration, latency:percentile(50), latency:percentile(99),
+    latency.max))
+end
+""")
+    output = subprocess.run(
+        ["wrk", f"-t{THREADS}", f"-c{connections}", f"-d{seconds}s", "-s", handle.name, url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    os.unlink(handle.name)
+    numbers = re.search(r"^JSON (.+)$", output, re.M).group(1).split()
+    requests, socket_errors, status_errors, duration_us, p50, p99, _ = map(int, numbers)
+    return Result(
+        name=name,
+        rps=requests / (duration_us / 1e6),
+        p50_ms=p50 / 1000,
+        p99_ms=p99 / 1000,
+        requests=requests,
+        errors=socket_errors + status_errors,
+    )
+
+
+def fetch(url: str) -> tuple[bytes, bytes]:
+    """(body as sent, decoded body) with gzip accepted, as a browser would ask."""
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request) as response:
+        raw = response.read()
+        encoded = response.headers.get("Content-Encoding") == "gzip"
+    return raw, gzip.decompress(raw) if encoded else raw
+
+
+def first_load(base: str, path: str) -> tuple[int, int]:
+    """Compressed bytes of the page and every stylesheet, script and font it loads,
+    and how many scripts block rendering (in <head> without defer, async or module)."""
+    raw, html = fetch(base + path)
+    text = html.decode()
+    assets = re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', text)
+    assets += re.findall(r'<link[^>]+rel="(?:icon|preload)"[^>]+href="([^"]+)"', text)
+    assets += re.findall(r'<script[^>]+src="([^"]+)"', text)
+    total = len(raw) + sum(len(fetch(urljoin(base + path, a))[0]) for a in set(assets))
+    head = text.split("</head>")[0]
+    blocking = [
+        tag
+        for tag in re.findall(r"<script\b[^>]*>", head)
+        if not re.search(r"\b(defer|async)\b|type=\"module\"", tag)
+    ]
+    return total, len(blocking)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default="http://127.0.0.1:8300")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--mixed-seconds", type=int, default=60)
+    args = parser.parse_args()
+    base = args.url.rstrip("/")
+
+    headers, posts = prepare(count=1200)
+    from simulator.pages import calculated_page
+    from simulator.presets import preset_data
+
+    share_url = calculated_page(preset_data("two-isolated")).share_url
+    sim_path, sim_body, sim_headers = simulator_post(headers)
+    get = {"Accept-Encoding": "gzip"}
+    plan = [
+        ("baseline /robots.txt", lua_fixed("GET", "/robots.txt", get)),
+        ("/learn/", lua_fixed("GET", "/learn/", get)),
+        ("lesson 4", lua_fixed("GET", LESSON_4, get)),
+        ("simulator page + scenario", lua_fixed("GET", share_url, get)),
+        ("simulator results (htmx POST)", lua_fixed("POST", sim_path, sim_headers, sim_body)),
+    ]
+    results = [
+        run_wrk(name, base, script, seconds=args.seconds, connections=16) for name, script in plan
+    ]
+    quiz_posts = posts[: len(posts) // 2]
+    results.append(
+        run_wrk(
+            "quiz answer (htmx POST)",
+            base,
+            lua_quiz(quiz_posts, headers),
+            seconds=args.seconds,
+            connections=16,
+        )
+    )
+    mixed_others = [
+        lua_request("GET", "/", get),
+        lua_request("GET", "/learn/", get),
+        lua_request("GET", LESSON_4, get),
+        lua_request("GET", share_url, get),
+        lua_request("POST", sim_path, sim_headers, sim_body),
+    ]
+    mixed = run_wrk(
+        "mixed traffic, 32 connections",
+        base,
+        lua_quiz(posts[len(posts) // 2 :], headers, mixed_others),
+        seconds=args.mixed_seconds,
+        connections=32,
+    )
+
+    baseline = results[0].rps
+    header = f"{'page':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
+    print(f"\n{header} {'vs baseline':>12}")
+    for r in [*results, mixed]:
+        print(
+            f"{r.name:34} {r.rps:9.0f} {r.p50_ms:8.1f} {r.p99_ms:8.1f} {r.errors:7d} "
+            f"{r.rps / baseline:11.2f}x"
+        )
+
+    print(f"\n{'first load (compressed)':34} {'bytes':>9} {'blocking scripts':>17}")
+    sizes = {}
+    for path in ["/", "/learn/", LESSON_4, share_url, "/quiz/"]:
+        sizes[path] = first_load(base, path)
+        label = path if len(path) < 34 else path[:30] + "..."
+        print(f"{label:34} {sizes[path][0]:9,d} {sizes[path][1]:17d}")
+
+    by_name = {r.name: r for r in results}
+    budgets = [
+        ("lesson 4 >= 0.6x baseline throughput", by_name["lesson 4"].rps >= 0.6 * baseline),
+        (
+            "simulator results >= 0.4x baseline throughput",
+            by_name["simulator results (htmx POST)"].rps >= 0.4 * baseline,
+        ),
+        ("lesson 4 first load <= 80 KB compressed", sizes[LESSON_4][0] <= 80 * 1024),
+        ("lesson 4 has no render-blocking script", sizes[LESSON_4][1] == 0),
+        ("mixed 60 s at 32 connections: zero errors", mixed.errors == 0),
+        ("mixed 60 s at 32 connections: p99 < 250 ms", mixed.p99_ms < 250),
+    ]
+    print()
+    for label, ok in budgets:
+        print(f"{'PASS' if ok else 'FAIL'}  {label}")
+    return 0 if all(ok for _, ok in budgets) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
