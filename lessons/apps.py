@@ -1,6 +1,21 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
+
+from academy.page_cache import clear_page_cache
 
 
 class LessonsConfig(AppConfig):
     name = "lessons"
     verbose_name = "Lessons"
+
+    def ready(self) -> None:
+        # Cached lesson pages show levels, lessons and their quizzes.
+        for model_name in ["lessons.Level", "lessons.Lesson", "quiz.Quiz", "quiz.Question"]:
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    _clear_page_cache, sender=model_name, dispatch_uid=f"page-cache-{model_name}"
+                )
+
+
+def _clear_page_cache(**kwargs) -> None:
+    clear_page_cache()

@@ -4,9 +4,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from academy.page_cache import render_cached_page
 from lessons.models import Lesson, Level
 from quiz.selectors import lesson_quiz, with_quiz
-from quiz.visitors import owner_from_request
+from quiz.visitors import Owner, owner_from_request
 
 
 def _levels_with_lessons():
@@ -42,11 +43,28 @@ def level_detail(request: HttpRequest, level_slug: str) -> HttpResponse:
 
 @require_safe
 def lesson_detail(request: HttpRequest, level_slug: str, lesson_slug: str) -> HttpResponse:
+    owner = owner_from_request(request)
+    if owner is None and not request.GET:
+        # A visitor with no quiz history sees what everyone sees: serve it from cache.
+        return render_cached_page(
+            request,
+            key=f"lesson:{level_slug}:{lesson_slug}",
+            template_name="lessons/lesson_detail.html",
+            build_context=lambda: _lesson_context(level_slug, lesson_slug, owner),
+        )
+    return render(
+        request,
+        "lessons/lesson_detail.html",
+        _lesson_context(level_slug, lesson_slug, owner),
+    )
+
+
+def _lesson_context(level_slug: str, lesson_slug: str, owner: Owner | None) -> dict:
     lesson = get_object_or_404(
         # The lesson's quiz and this visitor's best score come in the same query.
         with_quiz(
             Lesson.objects.published().select_related("level"),
-            owner=owner_from_request(request),
+            owner=owner,
         ),
         level__slug=level_slug,
         slug=lesson_slug,
@@ -63,14 +81,10 @@ def lesson_detail(request: HttpRequest, level_slug: str, lesson_slug: str) -> Ht
         (lesson.level.name, lesson.level.get_absolute_url()),
         (f"Lesson {lesson.number}", None),
     ]
-    return render(
-        request,
-        "lessons/lesson_detail.html",
-        {
-            "lesson": lesson,
-            "previous_lesson": path[index - 1] if index > 0 else None,
-            "next_lesson": path[index + 1] if index + 1 < len(path) else None,
-            "quiz": lesson_quiz(lesson),
-            "breadcrumbs": breadcrumbs,
-        },
-    )
+    return {
+        "lesson": lesson,
+        "previous_lesson": path[index - 1] if index > 0 else None,
+        "next_lesson": path[index + 1] if index + 1 < len(path) else None,
+        "quiz": lesson_quiz(lesson),
+        "breadcrumbs": breadcrumbs,
+    }

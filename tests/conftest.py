@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from lessons.models import Lesson
 
@@ -9,6 +10,12 @@ LESSON_4_URL = "/learn/beginner/isolated-vs-cross-margin/"
 def lesson_4(db) -> Lesson:
     """The flagship lesson, as the data migration loaded it."""
     return Lesson.objects.select_related("level").get(level__slug="beginner", number=4)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """A cached page or rendering must not outlive the test whose data made it."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,62 @@
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tests.conftest import LESSON_4_URL
+
+pytestmark = pytest.mark.django_db
+
+
+def nonce_of(response) -> str:
+    return re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+
+
+def test_a_cached_lesson_page_needs_no_query(client, django_assert_num_queries):
+    client.get(LESSON_4_URL)
+    with django_assert_num_queries(0):
+        response = client.get(LESSON_4_URL)
+    assert response.status_code == 200
+    assert "54,271" in response.content.decode()
+
+
+def test_each_response_carries_its_own_nonce(client):
+    first, second = client.get(LESSON_4_URL), client.get(LESSON_4_URL)
+    assert nonce_of(first) != nonce_of(second)
+    for response in (first, second):
+        html = response.content.decode()
+        assert f'nonce="{nonce_of(response)}"' in html
+        assert "placeholder" not in html
+
+
+def test_the_cached_form_token_is_valid_for_each_visitor():
+    for _ in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        html = visitor.get(LESSON_4_URL).content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        response = visitor.post(
+            "/simulator/lesson-example/",
+            {"csrfmiddlewaretoken": token, "btc_move": "-20", "next": LESSON_4_URL},
+        )
+        assert response.status_code == 303
+
+
+def test_saving_a_lesson_refreshes_the_cached_page(client, lesson_4):
+    client.get(LESSON_4_URL)
+    lesson_4.title = "Isolated or Cross?"
+    lesson_4.save()
+    assert "Isolated or Cross?" in client.get(LESSON_4_URL).content.decode()
+    lesson_4.is_published = False
+    lesson_4.save()
+    assert client.get(LESSON_4_URL).status_code == 404
+
+
+def test_a_visitor_with_quiz_history_gets_their_own_page(client):
+    html = client.get(LESSON_4_URL).content.decode()  # fills the shared cache
+    quiz_url = re.search(r'href="(/quiz/[^"]+/)"', html.split("Test your understanding")[1])
+    client.post(quiz_url.group(1))  # starts an attempt: the visitor now has quiz history
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(LESSON_4_URL).status_code == 200
+    assert any("quiz" in query["sql"] for query in queries.captured_queries)
