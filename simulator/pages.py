@@ -20,8 +20,6 @@ from simulator.services import PositionSpec, Scenario, Simulation, simulate
 
 PREFIX = "positions"
 POSITION_FIELDS = list(PositionFormSet.form.base_fields)
-# Keys that are not part of the scenario, left out of shareable URLs.
-NOT_SCENARIO = {"csrfmiddlewaretoken", "action", "preset"}
 
 
 @dataclass
@@ -104,6 +102,20 @@ def _scenario(page: SimulatorPage) -> Scenario:
     )
 
 
+def _scenario_fields(page: SimulatorPage, data: QueryDict) -> list[tuple[str, str]]:
+    """The fields that make up the scenario, as typed, in form order: what a shared
+    URL needs, and nothing else that came with the post."""
+    rows = page.formset.total_form_count()
+    names = [*page.account_form.fields, f"{PREFIX}-TOTAL_FORMS", f"{PREFIX}-INITIAL_FORMS"]
+    names += [f"{PREFIX}-{i}-{name}" for i in range(rows) for name in POSITION_FIELDS]
+    names += list(page.marks_form.fields)
+    fields = [(name, data[name]) for name in names if name in data]
+    return [
+        (name, str(rows)) if name == f"{PREFIX}-TOTAL_FORMS" else (name, value)
+        for name, value in fields
+    ]
+
+
 def _error_list(page: SimulatorPage) -> list[tuple[str, str]]:
     errors = []
     forms = [page.account_form, *page.formset.forms, page.marks_form]
@@ -134,8 +146,7 @@ def calculated_page(data: QueryDict) -> SimulatorPage:
         except EngineError as error:
             page.account_form.add_error("balance", str(error))
     if page.simulation:
-        scenario_data = [(k, v) for k, v in data.lists() if k not in NOT_SCENARIO for v in v]
-        page.share_url = reverse("simulator:index") + "?" + urlencode(scenario_data)
+        page.share_url = reverse("simulator:index") + "?" + urlencode(_scenario_fields(page, data))
     else:
         page.errors = _error_list(page)
     return page

@@ -2,8 +2,7 @@ from pathlib import Path
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from lessons.rendering import render_markdown
@@ -12,6 +11,13 @@ from simulator.pages import calculated_page, edited_page, empty_page, lesson_exa
 from simulator.presets import PRESETS, preset_data
 
 METHODOLOGY = Path(__file__).resolve().parent.parent / "docs" / "methodology.md"
+
+
+def _is_lesson_url(url: str) -> bool:
+    try:
+        return url.startswith("/") and resolve(url).view_name == "lessons:lesson"
+    except Resolver404:
+        return False
 
 
 def see_other(url: str) -> HttpResponseRedirect:
@@ -84,6 +90,6 @@ def lesson_example(request: HttpRequest) -> HttpResponse:
             {"simulation": page.simulation, "move": move},
         )
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        next_url = reverse("simulator:index")
+    if not _is_lesson_url(next_url):
+        return see_other(reverse("lessons:index"))  # tampered: no lesson to go back to
     return see_other(f"{next_url}?btc_move={move}#lesson-simulator")
