@@ -92,11 +92,21 @@ def prepare(count: int) -> tuple[dict[str, str], list[tuple[str, str]]]:
     return headers, posts
 
 
-def simulator_post(headers: dict[str, str]) -> tuple[str, str, dict[str, str]]:
+def simulator_posts(headers: dict[str, str]) -> list[str]:
+    """Live-update posts of lesson 4's positions with BTC moved 0% to -60%, as a
+    learner dragging through the scenario would send them."""
     from simulator.presets import preset_data
 
-    body = preset_data("two-isolated").urlencode()
-    return "/simulator/", body, {**headers, "HX-Target": "results"}
+    posts = []
+    for move in range(0, -61, -1):
+        data = preset_data("two-isolated")
+        data["mark_BTC"] = f"{move}%"
+        posts.append(
+            lua_request(
+                "POST", "/simulator/", {**headers, "HX-Target": "results"}, data.urlencode()
+            )
+        )
+    return posts
 
 
 LUA_COMMON = """
@@ -118,6 +128,20 @@ def lua_fixed(method: str, path: str, headers: dict[str, str], body: str = "") -
 local req = {lua_request(method, path, headers, body)}
 function request()
   return req
+end
+"""
+    )
+
+
+def lua_cycle(requests: list[str]) -> str:
+    """The requests (Lua expressions) in turn, over and over."""
+    return (
+        LUA_COMMON
+        + f"""
+local requests = {{{", ".join(requests)}}}
+function request()
+  n = n + 1
+  return requests[(n - 1) % #requests + 1]
 end
 """
     )
@@ -222,14 +246,14 @@ def main() -> int:
     from simulator.presets import preset_data
 
     share_url = calculated_page(preset_data("two-isolated")).share_url
-    sim_path, sim_body, sim_headers = simulator_post(headers)
+    sim_posts = simulator_posts(headers)
     get = {"Accept-Encoding": "gzip"}
     plan = [
         ("baseline /robots.txt", lua_fixed("GET", "/robots.txt", get)),
         ("/learn/", lua_fixed("GET", "/learn/", get)),
         ("lesson 4", lua_fixed("GET", LESSON_4, get)),
         ("simulator page + scenario", lua_fixed("GET", share_url, get)),
-        ("simulator results (htmx POST)", lua_fixed("POST", sim_path, sim_headers, sim_body)),
+        ("simulator results (htmx POST)", lua_cycle(sim_posts)),
     ]
     results = [
         run_wrk(name, base, script, seconds=args.seconds, connections=16) for name, script in plan
@@ -249,7 +273,7 @@ def main() -> int:
         lua_request("GET", "/learn/", get),
         lua_request("GET", LESSON_4, get),
         lua_request("GET", share_url, get),
-        lua_request("POST", sim_path, sim_headers, sim_body),
+        sim_posts[12],
     ]
     mixed = run_wrk(
         "mixed traffic, 32 connections",

@@ -17,27 +17,43 @@ def _levels_with_lessons():
     return Level.objects.prefetch_related(Prefetch("lessons", queryset=published))
 
 
+# Home, Learn and level pages are the same for everyone: they are served from
+# the page cache, which saving a lesson or level clears.
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    first_level = _levels_with_lessons().first()
-    return render(request, "lessons/home.html", {"level": first_level})
+    return render_cached_page(
+        request,
+        key="home",
+        template_name="lessons/home.html",
+        build_context=lambda: {"level": _levels_with_lessons().first()},
+    )
 
 
 @require_safe
 def learn_index(request: HttpRequest) -> HttpResponse:
-    return render(
+    return render_cached_page(
         request,
-        "lessons/learn_index.html",
-        {"levels": _levels_with_lessons(), "breadcrumbs": [("Learn", None)]},
+        key="learn",
+        template_name="lessons/learn_index.html",
+        build_context=lambda: {
+            "levels": list(_levels_with_lessons()),
+            "breadcrumbs": [("Learn", None)],
+        },
     )
 
 
 @require_safe
 def level_detail(request: HttpRequest, level_slug: str) -> HttpResponse:
-    level = get_object_or_404(_levels_with_lessons(), slug=level_slug)
-    breadcrumbs = [("Learn", reverse("lessons:index")), (level.name, None)]
-    return render(
-        request, "lessons/level_detail.html", {"level": level, "breadcrumbs": breadcrumbs}
+    def build_context() -> dict:
+        level = get_object_or_404(_levels_with_lessons(), slug=level_slug)
+        breadcrumbs = [("Learn", reverse("lessons:index")), (level.name, None)]
+        return {"level": level, "breadcrumbs": breadcrumbs}
+
+    return render_cached_page(
+        request,
+        key=f"level:{level_slug}",
+        template_name="lessons/level_detail.html",
+        build_context=build_context,
     )
 
 

@@ -104,7 +104,8 @@ def _answer(request: HttpRequest, attempt: Attempt, item: AttemptQuestion | None
         return _refuse(request, attempt, refusal, item)
     if not request.htmx:
         return redirect(item.get_absolute_url())
-    attempt.refresh_from_db()
+    # Only what answering changed: the quiz, lesson and level fetched above stay.
+    attempt.refresh_from_db(fields=["finished_at", "correct", "percent", "passed"])
     item = selectors.attempt_item(attempt=attempt, number=item.number)
     return _question_page(request, attempt, item, partial="answered")
 

@@ -1,16 +1,28 @@
+import hashlib
 from pathlib import Path
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from academy.page_cache import render_cached_page
 from lessons.rendering import render_markdown
 from simulator.forms import MAX_POSITIONS, LessonExampleForm
-from simulator.pages import calculated_page, edited_page, empty_page, lesson_example_data
+from simulator.pages import (
+    SimulatorPage,
+    calculated_page,
+    edited_page,
+    empty_page,
+    lesson_example_data,
+)
 from simulator.presets import PRESETS, preset_data
 
 METHODOLOGY = Path(__file__).resolve().parent.parent / "docs" / "methodology.md"
+TEMPLATE = "simulator/simulator.html"
+RESULTS_CACHE_SECONDS = 600
 
 
 def _is_lesson_url(url: str) -> bool:
@@ -25,43 +37,81 @@ def see_other(url: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(url, status=303)
 
 
-@require_http_methods(["GET", "POST"])
-def simulator(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        data = request.POST
-    elif "preset" in request.GET:
-        data = preset_data(request.GET["preset"])
-        if data is None:
-            raise Http404("No such preset")
-    else:
-        data = request.GET
+def _page_for(data: QueryDict) -> SimulatorPage:
     action = data.get("action", "")
-
     if action:
-        page = edited_page(data, action)
-    elif data:
-        page = calculated_page(data)
-    else:
-        page = empty_page()
+        return edited_page(data, action)
+    return calculated_page(data) if data else empty_page()
 
-    if request.method == "POST" and not request.htmx and page.simulation and not action:
-        return see_other(page.share_url)
 
-    context = {
+def _context(page: SimulatorPage) -> dict:
+    return {
         "page": page,
         "presets": PRESETS,
         "max_positions": MAX_POSITIONS,
         "breadcrumbs": [("Simulator", None)],
     }
-    template = "simulator/simulator.html"
-    if request.htmx:
-        target = request.htmx.target or ""
-        partial = {"results": "results", "positions": "positions"}.get(target, "simulator")
-        response = render(request, f"{template}#{partial}-response", context)
-        if page.share_url:
-            response["HX-Replace-Url"] = page.share_url
-        return response
-    return render(request, template, context, status=422 if page.errors else 200)
+
+
+def _get_data(request: HttpRequest) -> QueryDict:
+    if "preset" not in request.GET:
+        return request.GET
+    data = preset_data(request.GET["preset"])
+    if data is None:
+        raise Http404("No such preset")
+    return data
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def simulator(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        # The address is the whole scenario, so its page is the same for everyone.
+        return render_cached_page(
+            request,
+            key=f"simulator:{_digest(request.META.get('QUERY_STRING', ''))}",
+            template_name=TEMPLATE,
+            build_context=lambda: _context(_page_for(_get_data(request))),
+            status=lambda context: 422 if context["page"].errors else 200,
+        )
+    data = request.POST
+    target = request.htmx.target if request.htmx else None
+    if target == "results" and not data.get("action"):
+        return _results(request, data)
+    page = _page_for(data)
+    if not request.htmx:
+        if page.simulation and not data.get("action"):
+            return see_other(page.share_url)
+        return render(request, TEMPLATE, _context(page), status=422 if page.errors else 200)
+    partial = "positions" if target == "positions" else "simulator"
+    response = render(request, f"{TEMPLATE}#{partial}-response", _context(page))
+    if page.share_url:
+        response["HX-Replace-Url"] = page.share_url
+    return response
+
+
+def _results(request: HttpRequest, data: QueryDict) -> HttpResponse:
+    """The results partial for live updates. The same scenario always gives the same
+    partial, so it is kept for a while: sliding back and forth, or many learners on
+    one lesson preset, cost one computation."""
+    scenario = sorted(
+        (k, v) for k, values in data.lists() if k != "csrfmiddlewaretoken" for v in values
+    )
+    key = f"simulator-results:{_digest(repr(scenario))}"
+    cached = cache.get(key)
+    if cached is None:
+        page = calculated_page(data)
+        html = render_to_string(f"{TEMPLATE}#results-response", _context(page), request=request)
+        cached = (html, page.share_url)
+        cache.set(key, cached, RESULTS_CACHE_SECONDS)
+    html, share_url = cached
+    response = HttpResponse(html)
+    if share_url:
+        response["HX-Replace-Url"] = share_url
+    return response
 
 
 @require_safe

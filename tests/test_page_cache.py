@@ -1,3 +1,4 @@
+import gzip
 import re
 
 import pytest
@@ -60,3 +61,17 @@ def test_a_visitor_with_quiz_history_gets_their_own_page(client):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(LESSON_4_URL).status_code == 200
     assert any("quiz" in query["sql"] for query in queries.captured_queries)
+
+
+def test_a_cached_page_is_sent_compressed_as_one_valid_gzip_stream(client):
+    plain = client.get(LESSON_4_URL).content.decode()
+    for _ in range(2):  # the first fills the cache, the second comes from it
+        response = client.get(LESSON_4_URL, HTTP_ACCEPT_ENCODING="gzip, br")
+        assert response["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in response["Vary"]
+        html = gzip.decompress(response.content).decode()
+        assert f'nonce="{nonce_of(response)}"' in html
+        assert len(response.content) < len(html) / 2
+    # The same page apart from its nonce and token.
+    strip = re.compile(r'nonce="[^"]+"|value="[A-Za-z0-9]{64}"')
+    assert strip.sub("", html) == strip.sub("", plain)

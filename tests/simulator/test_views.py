@@ -298,3 +298,33 @@ def test_lesson_links_to_presets_with_its_numbers(client):
     assert "equity is $4,500.00" in single
     cross = text(client.get(links[2]))
     assert "Cross: nothing is liquidated; equity is $3,800.00." in cross
+
+
+def test_the_same_live_scenario_is_computed_once(client, monkeypatch):
+    from simulator import views
+
+    calls = []
+    original = views.calculated_page
+    monkeypatch.setattr(views, "calculated_page", lambda data: calls.append(1) or original(data))
+    first = client.post(URL, scenario(), HTTP_HX_TARGET="results", **HTMX)
+    second = client.post(URL, scenario(), HTTP_HX_TARGET="results", **HTMX)
+    assert first.content == second.content
+    assert first["HX-Replace-Url"] == second["HX-Replace-Url"]
+    assert len(calls) == 1
+    client.post(URL, scenario(mark_BTC="-13%"), HTTP_HX_TARGET="results", **HTMX)
+    assert len(calls) == 2
+
+
+def test_a_shared_url_page_is_rendered_once_per_address(client, monkeypatch):
+    from simulator import views
+
+    calls = []
+    original = views._page_for
+    monkeypatch.setattr(views, "_page_for", lambda data: calls.append(1) or original(data))
+    first = client.get(URL, {"preset": "two-cross"})
+    second = client.get(URL, {"preset": "two-cross"})
+    assert len(calls) == 1
+    assert first.status_code == second.status_code == 200
+    assert "placeholder" not in second.content.decode()
+    assert client.get(URL, {"balance": "x"}).status_code == 422
+    assert client.get(URL, {"balance": "x"}).status_code == 422  # from the cache, still 422
