@@ -144,7 +144,7 @@ def answer_submit(*, attempt_id: int, number: int, answer: Answer) -> Response:
         except IntegrityError:
             raise AlreadyAnswered() from None
         if answer.choice_ids:
-            response.choices.set(answer.choice_ids)
+            response.choices.add(*answer.choice_ids)  # a new response: nothing to diff
         if not attempt.items.filter(response__isnull=True).exists():
             attempt_finish(attempt=attempt)
     return response
