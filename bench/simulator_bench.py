@@ -3,8 +3,10 @@
 Times Django's full request handling (middleware, forms, engine, templates)
 through the test client, with debug off:
 - a plain page render of a shared scenario URL (GET, the whole page), and
-- an htmx results request (POST, the results partial only).
-Prints medians and their ratio. Run: .venv/bin/python bench/simulator_bench.py
+- an htmx results request (POST, the results partial only),
+each computed afresh (the cache emptied before every request) and from the
+cache (the same scenario again). Prints medians.
+Run: .venv/bin/python bench/simulator_bench.py
 """
 
 import os
@@ -25,6 +27,7 @@ import django
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.core.cache import cache  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from simulator.presets import preset_data  # noqa: E402
@@ -32,11 +35,13 @@ from simulator.presets import preset_data  # noqa: E402
 REPEATS = 300
 
 
-def median_ms(call) -> float:
-    for _ in range(20):  # warm caches and imports
+def median_ms(call, *, fresh: bool) -> float:
+    for _ in range(20):  # warm imports and template loading
         call()
     samples = []
     for _ in range(REPEATS):
+        if fresh:
+            cache.clear()
         start = time.perf_counter()
         response = call()
         samples.append(time.perf_counter() - start)
