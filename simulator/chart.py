@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from simulator import formatting
 from simulator.engine import EquityCurve
 
 WIDTH, HEIGHT = 640, 320
@@ -111,7 +112,7 @@ def build_chart(
                     Marker(
                         x(alive.price),
                         y(alive.equity),
-                        f"{label}: {who} liquidated at {alive.price.quantize(Decimal('0.01')):,}",
+                        f"{label}: {who} liquidated at {formatting.price(alive.price)}",
                     )
                 )
         series.append(Series(label, style, path, tuple(markers), curve))
@@ -131,5 +132,5 @@ def build_chart(
         x_ticks=x_ticks,
         y_ticks=tuple(y_ticks),
         current_x=x(min(float(mark), x_max)),
-        current_label=f"{symbol} now: {mark.quantize(Decimal('0.01')):,}",
+        current_label=f"{symbol} now: {formatting.price(mark)}",
     )

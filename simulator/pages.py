@@ -20,6 +20,7 @@ from simulator.services import PositionSpec, Scenario, Simulation, simulate
 
 PREFIX = "positions"
 POSITION_FIELDS = list(PositionFormSet.form.base_fields)
+NEW_ROW = {"size_basis": "margin", "margin_mode": "account"}
 
 
 @dataclass
@@ -58,7 +59,7 @@ def edited_page(data: QueryDict, action: str) -> SimulatorPage:
     notice = ""
     if action == "add":
         if len(rows) < MAX_POSITIONS:
-            rows.append({"size_basis": "margin", "margin_mode": "account"})
+            rows.append(dict(NEW_ROW))
             notice = f"Position {len(rows)} added."
         else:
             notice = f"You can simulate at most {MAX_POSITIONS} positions."
@@ -117,13 +118,15 @@ def _scenario_fields(page: SimulatorPage, data: QueryDict) -> list[tuple[str, st
 
 
 def _error_list(page: SimulatorPage) -> list[tuple[str, str]]:
+    """(field id, message) for the error summary, in the order of the form."""
+    labelled = [(page.account_form, "")]
+    labelled += [(form, f"Position {n}: ") for n, form in enumerate(page.formset.forms, start=1)]
+    labelled += [(page.marks_form, "")]
     errors = []
-    forms = [page.account_form, *page.formset.forms, page.marks_form]
-    for number, form in enumerate(forms):
-        row = f"Position {number}: " if form in page.formset.forms else ""
+    for form, label in labelled:
         for name, messages in form.errors.items():
             target = form[name].auto_id if name in form.fields else "simulator-form"
-            errors.extend((target, row + message) for message in messages)
+            errors.extend((target, label + message) for message in messages)
     errors.extend(("positions", message) for message in page.formset.non_form_errors())
     return errors
 
@@ -153,10 +156,9 @@ def calculated_page(data: QueryDict) -> SimulatorPage:
 
 
 def empty_page() -> SimulatorPage:
-    rows = [{"size_basis": "margin", "margin_mode": "account"}]
     return SimulatorPage(
         account_form=AccountForm(),
-        formset=PositionFormSet(rows=rows, prefix=PREFIX),
+        formset=PositionFormSet(rows=[dict(NEW_ROW)], prefix=PREFIX),
         marks_form=MarksForm(symbols=[]),
     )
 

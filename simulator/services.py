@@ -5,7 +5,7 @@ about requests or templates.
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from simulator.chart import Chart, build_chart
 from simulator.engine import (
@@ -21,6 +21,7 @@ from simulator.engine import (
     evaluate,
     with_mode,
 )
+from simulator.formatting import money
 
 # Binance's BTCUSDT tiers as its liquidation-price FAQ gives them (notional
 # floor, rate); the "tiered" option applies them to every symbol. Sources and
@@ -30,7 +31,6 @@ TIERED_BRACKETS = (
     Bracket(Decimal(50_000), Decimal("0.005")),
     Bracket(Decimal(250_000), Decimal("0.01")),
 )
-CENT = Decimal("0.01")
 AT_RISK_RATIO = Decimal("0.5")  # maintenance margin at half the margin balance or more
 CHART_LOW = Decimal(0)
 CHART_HIGH = Decimal("1.5")  # the chart spans -100% to +50% of entry
@@ -206,12 +206,6 @@ def simulate(*, scenario: Scenario) -> Simulation:
         summary=" ".join(describe(outcome) for outcome in (chosen, other)),
         chart=chart,
     )
-
-
-def money(value: Decimal) -> str:
-    """$1,234.56 (negative as -$1,234.56): rounding happens only here, for display."""
-    sign = "-" if value < 0 else ""
-    return f"{sign}${abs(value).quantize(CENT, rounding=ROUND_HALF_UP):,}"
 
 
 def describe(outcome: ModeOutcome) -> str:

@@ -1,44 +1,30 @@
 """Display formatting for the simulator: the engine never rounds, templates do."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import template
 
-from simulator import services
+from simulator import formatting
 from simulator.forms import LessonExampleForm
 from simulator.pages import calculated_page, lesson_example_data
 
 register = template.Library()
-CENT = Decimal("0.01")
 
 
 @register.filter
 def money(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    return services.money(value)
+    return "—" if value is None else formatting.money(value)
 
 
 @register.filter
 def price(value: Decimal | None) -> str:
-    """Prices with two decimals, or up to eight for prices below one dollar."""
-    if value is None:
-        return "none"
-    places = Decimal("0.01") if abs(value) >= 1 else Decimal("0.00000001")
-    return f"{value.quantize(places, rounding=ROUND_HALF_UP):,}"
+    return "none" if value is None else formatting.price(value)
 
 
 @register.filter
 def percent(value: Decimal | None) -> str:
     """A fraction as a percentage: 0.0955 -> 9.55%."""
-    if value is None:
-        return "—"
-    return f"{(value * 100).quantize(CENT, rounding=ROUND_HALF_UP):,}%"
-
-
-@register.filter
-def quantity(value: Decimal) -> str:
-    return f"{value.quantize(Decimal('0.00000001'), rounding=ROUND_HALF_UP).normalize():,f}"
+    return "—" if value is None else formatting.percent(value)
 
 
 @register.inclusion_tag("simulator/lesson_widget.html", takes_context=True)

@@ -328,3 +328,16 @@ def test_a_shared_url_page_is_rendered_once_per_address(client, monkeypatch):
     assert "placeholder" not in second.content.decode()
     assert client.get(URL, {"balance": "x"}).status_code == 422
     assert client.get(URL, {"balance": "x"}).status_code == 422  # from the cache, still 422
+
+
+def test_summary_names_the_position_a_row_error_belongs_to(client):
+    html = client.post(URL, scenario(**{"positions-1-leverage": "500"})).content.decode()
+    assert '<a href="#id_positions-1-leverage">Position 2: Leverage must be at most 125</a>' in html
+
+
+@pytest.mark.parametrize("mark", ["1E-20", "0.00000001", "100000000", "-99.9999999999%", "1000%"])
+def test_extreme_but_valid_prices_render(client, mark):
+    """Found by the hostile-input tests: a price of 1E-20 once crashed the display."""
+    response = client.get(URL, scenario(mark_BTC=mark))
+    assert response.status_code == 200
+    assert "The account in each mode" in response.content.decode()
