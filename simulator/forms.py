@@ -260,5 +260,5 @@ class LessonExampleForm(forms.Form):
         min_value=-60,
         max_value=0,
         initial=-12,
-        widget=forms.NumberInput(attrs={"type": "range", "step": 1}),
+        widget=forms.NumberInput(attrs={"type": "range", "step": 1, "class": "form-range"}),
     )

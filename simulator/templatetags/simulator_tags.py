@@ -36,6 +36,7 @@ def lesson_simulator(context: template.Context) -> dict:
     move = form.cleaned_data["btc_move"] if form.is_bound and form.is_valid() else -12
     return {
         "request": request,
+        "form": LessonExampleForm(initial={"btc_move": move}, auto_id="lesson-%s"),
         "csrf_token": context.get("csrf_token"),
         "simulation": calculated_page(lesson_example_data(move)).simulation,
         "move": move,
