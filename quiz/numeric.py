@@ -24,6 +24,7 @@ from simulator.engine import (
     liquidation_price,
     with_mode,
 )
+from simulator.formatting import fixed
 
 CENT = Decimal("0.01")
 # The lesson's setup: the prices every example uses.
@@ -52,16 +53,14 @@ class Unusable(Exception):
 
 def money(value: Decimal) -> str:
     """$4,000 or $1,234.50, rounded to the cent."""
-    value = value.quantize(CENT, rounding=ROUND_HALF_UP)
-    sign = "\u2212" if value < 0 else ""  # a true minus sign
-    text = f"{abs(value):,.2f}"
+    text = fixed(abs(value), 2)
+    sign = "\u2212" if value < 0 and text != "0.00" else ""  # a true minus sign
     return f"{sign}${text.removesuffix('.00')}"
 
 
 def plain(value: Decimal, places: int = 2) -> str:
     """A number with thousands separators and no trailing zeros: 54,271 or 9.5."""
-    value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    text = f"{value:,.{places}f}"
+    text = fixed(value, places)
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 

@@ -16,6 +16,7 @@ from simulator.engine import (
     Evaluation,
     Mode,
     Position,
+    PositionState,
     Side,
     equity_curve,
     evaluate,
@@ -72,7 +73,7 @@ class PositionRow:
     spec: PositionSpec
     mode: Mode
     margin: Decimal
-    state: object  # engine PositionState
+    state: PositionState
     status: str  # "safe", "at risk" or "liquidated"
 
 

@@ -33,7 +33,8 @@ def lesson_simulator(context: template.Context) -> dict:
     ?btc_move=N, which this renders."""
     request = context["request"]
     form = LessonExampleForm(request.GET if "btc_move" in request.GET else None)
-    move = form.cleaned_data["btc_move"] if form.is_bound and form.is_valid() else -12
+    default = form.fields["btc_move"].initial  # the lesson's 12% fall
+    move = form.cleaned_data["btc_move"] if form.is_bound and form.is_valid() else default
     return {
         "request": request,
         "form": LessonExampleForm(initial={"btc_move": move}, auto_id="lesson-%s"),
