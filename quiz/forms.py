@@ -19,7 +19,7 @@ class AnswerForm(forms.Form):
             field = forms.CharField(
                 max_length=60,
                 error_messages={
-                    "required": "Enter your answer, like 4000",
+                    "required": "Enter your answer as an amount in digits",
                     "max_length": NUMBER_HINT,
                 },
             )

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from quiz.numeric import Mistake, Solution, Tolerance
 
-NUMBER_HINT = "Enter a number, like 4000"
+# No example figure: a drawn question's answer could be that very amount.
+NUMBER_HINT = "Enter the amount in digits; a $ sign and commas are fine"
 # ASCII digits with optional comma thousands separators and decimals: 4000, 4,000, 4000.50.
 NUMBER = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,4})?")
 # A space used as a thousands separator, as in "4 000".

@@ -146,7 +146,7 @@ def test_a_numeric_answer_that_is_not_a_number_is_refused_and_kept(client, margi
     response = client.post(question_url(attempt, number), {"answer": typed})
     assert response.status_code == 200
     html = main(response)
-    assert "Enter a number, like 4000" in html
+    assert "Enter the amount in digits" in html
     assert f'value="{typed}"' in html  # nothing lost
     assert 'href="#answer"' in html
     assert Response.objects.count() == 0
@@ -156,7 +156,7 @@ def test_an_empty_numeric_answer_asks_for_one(client, margin_quiz):
     attempt = start(client)
     number = number_of(attempt, Question.Kind.NUMERIC)
     html = main(client.post(question_url(attempt, number), {"answer": "  "}))
-    assert "Enter your answer, like 4000" in html
+    assert "Enter your answer as an amount in digits" in html
 
 
 def test_a_right_answer_redirects_and_the_page_then_shows_the_feedback(client, margin_quiz):
