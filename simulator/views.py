@@ -3,10 +3,10 @@ from pathlib import Path
 
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import Resolver404, resolve, reverse
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
 
 from academy.page_cache import render_cached_page
 from lessons.rendering import render_markdown
@@ -23,13 +23,6 @@ from simulator.presets import PRESETS, preset_data
 METHODOLOGY = Path(__file__).resolve().parent.parent / "docs" / "methodology.md"
 TEMPLATE = "simulator/simulator.html"
 RESULTS_CACHE_SECONDS = 600
-
-
-def _is_lesson_url(url: str) -> bool:
-    try:
-        return url.startswith("/") and resolve(url).view_name == "lessons:lesson"
-    except Resolver404:
-        return False
 
 
 def see_other(url: str) -> HttpResponseRedirect:
@@ -127,19 +120,17 @@ def methodology(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@require_safe
 def lesson_example(request: HttpRequest) -> HttpResponse:
     """The compact simulator in lesson 4: isolated and cross outcomes for one BTC move."""
-    form = LessonExampleForm(request.POST)
+    form = LessonExampleForm(request.GET)
     move = form.cleaned_data["btc_move"] if form.is_valid() else 0
-    if request.htmx:
-        page = calculated_page(lesson_example_data(move))
-        return render(
-            request,
-            "simulator/lesson_widget.html#widget-results",
-            {"simulation": page.simulation, "move": move},
-        )
-    next_url = request.POST.get("next", "")
-    if not _is_lesson_url(next_url):
-        return see_other(reverse("lessons:index"))  # tampered: no lesson to go back to
-    return see_other(f"{next_url}?btc_move={move}#lesson-simulator")
+    page = calculated_page(lesson_example_data(move))
+    if not request.htmx:
+        # Only htmx asks here; anyone else gets the same scenario in the full simulator.
+        return redirect(page.share_url)
+    return render(
+        request,
+        "simulator/lesson_widget.html#widget-results",
+        {"simulation": page.simulation, "move": move},
+    )

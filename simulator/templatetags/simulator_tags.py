@@ -29,8 +29,8 @@ def percent(value: Decimal | None) -> str:
 
 @register.inclusion_tag("simulator/lesson_widget.html", takes_context=True)
 def lesson_simulator(context: template.Context) -> dict:
-    """Lesson 4's compact simulator; without JavaScript its form returns here with
-    ?btc_move=N, which this renders."""
+    """Lesson 4's compact simulator; without JavaScript its form reloads the lesson
+    with ?btc_move=N, which this renders."""
     request = context["request"]
     form = LessonExampleForm(request.GET if "btc_move" in request.GET else None)
     default = form.fields["btc_move"].initial  # the lesson's 12% fall
@@ -38,7 +38,6 @@ def lesson_simulator(context: template.Context) -> dict:
     return {
         "request": request,
         "form": LessonExampleForm(initial={"btc_move": move}, auto_id="lesson-%s"),
-        "csrf_token": context.get("csrf_token"),
         "simulation": calculated_page(lesson_example_data(move)).simulation,
         "move": move,
     }

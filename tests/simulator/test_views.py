@@ -258,26 +258,40 @@ def test_footer_links_to_the_methodology(client):
 
 
 def test_lesson_example_with_htmx_returns_both_modes(client):
-    response = client.post("/simulator/lesson-example/", {"btc_move": "-30"}, **HTMX)
+    response = client.get("/simulator/lesson-example/", {"btc_move": "-30"}, **HTMX)
     html = response.content.decode()
     assert "BTC -30%: 42,000.00" in html
     assert "All cross: nothing is liquidated; equity is $2,000.00." in html
 
 
-def test_lesson_example_without_javascript_returns_to_the_lesson(client):
-    response = client.post("/simulator/lesson-example/", {"btc_move": "-55", "next": LESSON_4_URL})
-    assert response.status_code == 303
-    assert response["Location"] == f"{LESSON_4_URL}?btc_move=-55#lesson-simulator"
-    page = text(client.get(response["Location"]))
+def test_lesson_example_without_javascript_reloads_the_lesson_with_the_move(client):
+    html = client.get(LESSON_4_URL).content.decode()
+    form = re.search(r"<form [^>]*hx-get=\"/simulator/lesson-example/\"[^>]*>", html).group(0)
+    assert 'method="get"' in form
+    assert f'action="{LESSON_4_URL}#lesson-simulator"' in form
+    page = text(client.get(LESSON_4_URL, {"btc_move": "-55"}))
     assert "BTC -55%" in page
     assert "All cross: BTC long, ETH long liquidated" in page
 
 
-def test_lesson_example_refuses_to_redirect_elsewhere(client):
-    response = client.post(
-        "/simulator/lesson-example/", {"btc_move": "-5", "next": "https://evil.example/"}
-    )
-    assert response["Location"] == "/learn/"
+def test_lesson_example_opened_directly_shows_the_scenario_in_the_simulator(client):
+    response = client.get("/simulator/lesson-example/", {"btc_move": "-30"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/simulator/?")
+    page = text(client.get(response["Location"]))
+    assert "All cross: nothing is liquidated; equity is $2,000.00." in page
+
+
+def test_lesson_example_takes_no_post(client):
+    assert client.post("/simulator/lesson-example/", {"btc_move": "-5"}).status_code == 405
+
+
+def test_the_lesson_page_sets_no_cookie(client):
+    """It has no form that posts, so no CSRF cookie: anyone, and any cache, can share it."""
+    for _ in range(2):  # rendered, then from the page cache
+        response = client.get(LESSON_4_URL)
+        assert not response.cookies
+        assert "csrfmiddlewaretoken" not in response.content.decode()
 
 
 def test_lesson_example_ignores_a_move_out_of_range(client):
