@@ -10,11 +10,12 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    prefetch_related_objects,
 )
 from django.urls import reverse
 
 from lessons.models import Lesson
-from quiz.models import Attempt, AttemptQuestion, Choice, Question, Quiz
+from quiz.models import Attempt, AttemptQuestion, Choice, Question, Quiz, Response
 from quiz.visitors import Owner
 
 
@@ -102,16 +103,26 @@ def owned_attempt(*, attempt_id: int, owner: Owner | None) -> Attempt | None:
     )
 
 
+def _chosen(lookup: str) -> Prefetch:
+    # Only which choices were picked matters, and Choice's default ordering joins four tables.
+    return Prefetch(lookup, queryset=Choice.objects.order_by())
+
+
 def _items(attempt: Attempt):
     return (
         AttemptQuestion.objects.filter(attempt=attempt)
         .select_related("question", "response")
         .prefetch_related(
             Prefetch("question__choices", queryset=Choice.objects.order_by("position")),
-            "response__choices",
+            _chosen("response__choices"),
         )
         .order_by("number")
     )
+
+
+def load_chosen(response: Response) -> None:
+    """Fetch the choices of a response just recorded, as `_items` would have."""
+    prefetch_related_objects([response], _chosen("choices"))
 
 
 def attempt_item(*, attempt: Attempt, number: int) -> AttemptQuestion | None:

@@ -125,18 +125,20 @@ def check_answerable(*, attempt: Attempt, item: AttemptQuestion | None) -> Attem
     return item
 
 
-def answer_submit(*, attempt_id: int, number: int, answer: Answer) -> Response:
-    """Grade and record one answer; finish the attempt once every question is answered.
+def answer_submit(*, item: AttemptQuestion, answer: Answer) -> Response:
+    """Grade and record one answer to `item` (fetched with its question and its
+    attempt); finish the attempt once every question is answered, updating
+    `item.attempt` too.
 
-    The attempt row is locked so that two posts of the same answer can't both
-    count; the one-to-one response is the backstop where locks are not enforced.
+    `item` may be stale, so what a concurrent request could have changed is
+    checked again: the attempt row is locked and re-read for whether it is
+    finished, and the one-to-one response refuses a second answer to the item.
     """
+    attempt = item.attempt
     with transaction.atomic():
-        attempt = Attempt.objects.select_for_update().get(pk=attempt_id)
-        item = check_answerable(
-            attempt=attempt,
-            item=attempt.items.select_related("question", "response").filter(number=number).first(),
-        )
+        locked = Attempt.objects.select_for_update().filter(pk=attempt.pk)
+        if locked.values_list("finished_at", flat=True).get() is not None:
+            raise AttemptFinished()
         response = _graded_response(item=item, answer=answer)
         try:
             with transaction.atomic():
@@ -147,6 +149,7 @@ def answer_submit(*, attempt_id: int, number: int, answer: Answer) -> Response:
             response.choices.add(*answer.choice_ids)  # a new response: nothing to diff
         if not attempt.items.filter(response__isnull=True).exists():
             attempt_finish(attempt=attempt)
+    item.response = response
     return response
 
 
@@ -165,7 +168,7 @@ def _graded_response(*, item: AttemptQuestion, answer: Answer) -> Response:
             mistake=grade.mistake.key if grade.mistake else "",
             is_correct=grade.is_correct,
         )
-    flags = dict(question.choices.values_list("pk", "is_correct"))
+    flags = {choice.pk: choice.is_correct for choice in question.choices.all()}
     chosen = set(answer.choice_ids)
     if not chosen or not chosen <= set(flags) or answer.number is not None:
         raise ForeignChoice()

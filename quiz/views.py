@@ -99,14 +99,13 @@ def _answer(request: HttpRequest, attempt: Attempt, item: AttemptQuestion | None
             return _refuse(request, attempt, services.ForeignChoice(), item)
         return _question_page(request, attempt, item, form=form, partial="question_area")
     try:
-        services.answer_submit(attempt_id=attempt.pk, number=item.number, answer=form.answer())
+        response = services.answer_submit(item=item, answer=form.answer())
     except services.Refused as refusal:
         return _refuse(request, attempt, refusal, item)
     if not request.htmx:
         return redirect(item.get_absolute_url())
-    # Only what answering changed: the quiz, lesson and level fetched above stay.
-    attempt.refresh_from_db(fields=["finished_at", "correct", "percent", "passed"])
-    item = selectors.attempt_item(attempt=attempt, number=item.number)
+    # The item and attempt now carry the answer; only its choices are fetched again.
+    selectors.load_chosen(response)
     return _question_page(request, attempt, item, partial="answered")
 
 

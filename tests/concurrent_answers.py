@@ -37,26 +37,26 @@ def main() -> None:
         answers = []
         for item in attempt.items.select_related("question").order_by("number"):
             if item.question.is_numeric:
-                answers.append((item.number, Answer(number=item.solution.answer, text="x")))
+                answers.append((item, Answer(number=item.solution.answer, text="x")))
             else:
                 choice = item.question.choices.order_by("position").first()
-                answers.append((item.number, Answer(choice_ids=(choice.pk,))))
-        jobs.append((attempt.pk, answers))
+                answers.append((item, Answer(choice_ids=(choice.pk,))))
+        jobs.append(answers)
     connection.close()
     errors: list[str] = []
     start = threading.Barrier(VISITORS)
 
-    def visitor(attempt_id: int, answers: list) -> None:
+    def visitor(answers: list) -> None:
         start.wait()  # everyone at once
         try:
-            for number, answer in answers:
-                answer_submit(attempt_id=attempt_id, number=number, answer=answer)
+            for item, answer in answers:
+                answer_submit(item=item, answer=answer)
         except Exception as error:  # every failure is the finding
             errors.append(repr(error))
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=visitor, args=job) for job in jobs]
+    threads = [threading.Thread(target=visitor, args=(job,)) for job in jobs]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError
 from django.test import Client
+from django.utils import timezone
 
 from quiz import services
 from quiz.models import Attempt, Choice, Question, Response
@@ -216,7 +217,7 @@ def test_retake_and_retry_need_the_csrf_token_too(margin_quiz):
             answer = services.Answer(number=Decimal(0), text="0")
         else:
             answer = services.Answer(choice_ids=(entry.question.choices.first().pk,))
-        services.answer_submit(attempt_id=attempt.pk, number=entry.number, answer=answer)
+        services.answer_submit(item=entry, answer=answer)
     attempt.refresh_from_db()
     assert attempt.is_finished
     assert client.get(attempt.get_results_url()).status_code == 200
@@ -234,25 +235,34 @@ def test_the_service_refuses_a_second_answer_even_if_the_view_let_it_through(mar
     entry = item(attempt, 1)
     choice = entry.question.choices.get(is_correct=True)
     answer = services.Answer(choice_ids=(choice.pk,))
-    services.answer_submit(attempt_id=attempt.pk, number=1, answer=answer)
+    services.answer_submit(item=entry, answer=answer)
     with pytest.raises(services.AlreadyAnswered):
-        services.answer_submit(attempt_id=attempt.pk, number=1, answer=answer)
+        services.answer_submit(item=item(attempt, 1), answer=answer)
     assert Response.objects.count() == 1
 
 
-def test_the_one_to_one_response_is_the_backstop_for_a_race(margin_quiz, monkeypatch):
+def test_the_one_to_one_response_is_the_backstop_for_a_race(margin_quiz):
     owner = Owner(visitor="v")
     attempt = services.attempt_start(quiz=margin_quiz, owner=owner)
     entry = item(attempt, 1)
     answer = services.Answer(choice_ids=(entry.question.choices.first().pk,))
-    services.answer_submit(attempt_id=attempt.pk, number=1, answer=answer)
-    # Two requests that both passed the check before either saved.
-    monkeypatch.setattr(services, "check_answerable", lambda *, attempt, item: item)
+    # Two requests that both fetched the unanswered item before either saved.
+    services.answer_submit(item=entry, answer=answer)
     with pytest.raises(services.AlreadyAnswered):
-        services.answer_submit(attempt_id=attempt.pk, number=1, answer=answer)
+        services.answer_submit(item=entry, answer=answer)
     assert Response.objects.count() == 1
     with pytest.raises(IntegrityError):
         Response.objects.create(item=entry, is_correct=True)
+
+
+def test_the_service_checks_again_that_the_attempt_is_open(margin_quiz):
+    attempt = services.attempt_start(quiz=margin_quiz, owner=Owner(visitor="v"))
+    entry = item(attempt, 1)  # fetched while the attempt was open
+    Attempt.objects.filter(pk=attempt.pk).update(finished_at=timezone.now())
+    answer = services.Answer(choice_ids=(entry.question.choices.first().pk,))
+    with pytest.raises(services.AttemptFinished):
+        services.answer_submit(item=entry, answer=answer)
+    assert Response.objects.count() == 0
 
 
 @pytest.mark.parametrize(
@@ -266,5 +276,5 @@ def test_the_one_to_one_response_is_the_backstop_for_a_race(margin_quiz, monkeyp
 def test_the_service_refuses_answers_that_do_not_fit_a_single_choice(margin_quiz, answer):
     attempt = services.attempt_start(quiz=margin_quiz, owner=Owner(visitor="v"))
     with pytest.raises(services.ForeignChoice):
-        services.answer_submit(attempt_id=attempt.pk, number=1, answer=answer)
+        services.answer_submit(item=item(attempt, 1), answer=answer)
     assert Response.objects.count() == 0
