@@ -4,7 +4,9 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from quiz.models import Attempt, Question, Response
 from tests.conftest import LESSON_4_URL
@@ -448,3 +450,17 @@ def test_a_quiz_with_no_questions_yet_says_so(client, margin_quiz):
     response = client.post(QUIZ_URL, follow=True)
     assert "This quiz has no questions yet." in main(response)
     assert Attempt.objects.count() == 0
+
+
+def test_answering_with_htmx_fetches_the_question_once(client, margin_quiz):
+    attempt = start(client)
+    entry = item(attempt, 1)
+    data = right_answer(entry)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(question_url(attempt, 1), data, **HTMX)
+    assert "Correct" in response.content.decode()
+    statements = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" not in q["sql"]]
+    # Session, attempt, item, its choices; lock, insert, chosen, any left?; chosen
+    # choices for the feedback, next question.
+    assert len(statements) == 10, statements
+    assert sum('FROM "quiz_attemptquestion"' in sql for sql in statements) == 3
