@@ -93,14 +93,14 @@ def _results(request: HttpRequest, data: QueryDict) -> HttpResponse:
     scenario = sorted(
         (k, v) for k, values in data.lists() if k != "csrfmiddlewaretoken" for v in values
     )
-    key = f"simulator-results:{_digest(repr(scenario))}"
-    cached = cache.get(key)
-    if cached is None:
+
+    def build() -> tuple[str, str]:
         page = calculated_page(data)
         html = render_to_string(f"{TEMPLATE}#results-response", _context(page), request=request)
-        cached = (html, page.share_url)
-        cache.set(key, cached, RESULTS_CACHE_SECONDS)
-    html, share_url = cached
+        return html, page.share_url
+
+    key = f"simulator-results:{_digest(repr(scenario))}"
+    html, share_url = cache.get_or_set(key, build, RESULTS_CACHE_SECONDS)
     response = HttpResponse(html)
     if share_url:
         response["HX-Replace-Url"] = share_url
@@ -125,12 +125,16 @@ def lesson_example(request: HttpRequest) -> HttpResponse:
     """The compact simulator in lesson 4: isolated and cross outcomes for one BTC move."""
     form = LessonExampleForm(request.GET)
     move = form.cleaned_data["btc_move"] if form.is_valid() else 0
-    page = calculated_page(lesson_example_data(move))
     if not request.htmx:
         # Only htmx asks here; anyone else gets the same scenario in the full simulator.
-        return redirect(page.share_url)
-    return render(
-        request,
-        "simulator/lesson_widget.html#widget-results",
-        {"simulation": page.simulation, "move": move},
-    )
+        return redirect(calculated_page(lesson_example_data(move)).share_url)
+
+    def build() -> str:
+        page = calculated_page(lesson_example_data(move))
+        return render_to_string(
+            "simulator/lesson_widget.html#widget-results",
+            {"simulation": page.simulation, "move": move},
+        )
+
+    # A few dozen possible moves, the same for every reader: each is worked out once.
+    return HttpResponse(cache.get_or_set(f"lesson-example:{move}", build, RESULTS_CACHE_SECONDS))

@@ -4,6 +4,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
+from simulator import views
+from simulator.pages import calculated_page
 from simulator.presets import PRESETS, preset_data
 from tests.conftest import LESSON_4_URL
 
@@ -355,3 +357,20 @@ def test_extreme_but_valid_prices_render(client, mark):
     response = client.get(URL, scenario(mark_BTC=mark))
     assert response.status_code == 200
     assert "The account in each mode" in response.content.decode()
+
+
+def test_live_results_work_out_each_scenario_once(client, monkeypatch):
+    worked_out = []
+
+    def counting(data):
+        worked_out.append(data)
+        return calculated_page(data)
+
+    monkeypatch.setattr(views, "calculated_page", counting)
+    scenario = preset_data("two-isolated")
+    for _ in range(3):
+        widget = client.get("/simulator/lesson-example/", {"btc_move": "-20"}, **HTMX)
+        assert "BTC -20%: 48,000.00" in widget.content.decode()
+        results = client.post(URL, scenario, HTTP_HX_TARGET="results", **HTMX)
+        assert "All cross: nothing is liquidated; equity is $3,800.00." in results.content.decode()
+    assert len(worked_out) == 2
