@@ -33,6 +33,11 @@ class SimulatorPage:
     share_url: str = ""
     notice: str = ""
     marks_changed: bool = False
+    missing: bool = False  # the address asked for an example that does not exist
+
+    @property
+    def status(self) -> int:
+        return 404 if self.missing else 422 if self.errors else 200
 
 
 def _rows(data: QueryDict) -> list[dict[str, str]]:
@@ -161,6 +166,16 @@ def empty_page() -> SimulatorPage:
         formset=PositionFormSet(rows=[dict(NEW_ROW)], prefix=PREFIX),
         marks_form=MarksForm(symbols=[]),
     )
+
+
+def missing_preset_page() -> SimulatorPage:
+    """An empty simulator that says the example asked for does not exist."""
+    page = empty_page()
+    page.missing = True
+    page.errors.append(
+        ("presets-title", "There is no example by that name. Start from one of these examples.")
+    )
+    return page
 
 
 def lesson_example_data(btc_move: int) -> QueryDict:

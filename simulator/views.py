@@ -2,7 +2,7 @@ import hashlib
 from pathlib import Path
 
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,6 +17,7 @@ from simulator.pages import (
     edited_page,
     empty_page,
     lesson_example_data,
+    missing_preset_page,
 )
 from simulator.presets import PRESETS, preset_data
 
@@ -46,13 +47,11 @@ def _context(page: SimulatorPage) -> dict:
     }
 
 
-def _get_data(request: HttpRequest) -> QueryDict:
+def _get_page(request: HttpRequest) -> SimulatorPage:
     if "preset" not in request.GET:
-        return request.GET
+        return _page_for(request.GET)
     data = preset_data(request.GET["preset"])
-    if data is None:
-        raise Http404("No such preset")
-    return data
+    return missing_preset_page() if data is None else _page_for(data)
 
 
 def _digest(text: str) -> str:
@@ -67,8 +66,8 @@ def simulator(request: HttpRequest) -> HttpResponse:
             request,
             key=f"simulator:{_digest(request.META.get('QUERY_STRING', ''))}",
             template_name=TEMPLATE,
-            build_context=lambda: _context(_page_for(_get_data(request))),
-            status=lambda context: 422 if context["page"].errors else 200,
+            build_context=lambda: _context(_get_page(request)),
+            status=lambda context: context["page"].status,
         )
     data = request.POST
     target = request.htmx.target if request.htmx else None
@@ -78,7 +77,7 @@ def simulator(request: HttpRequest) -> HttpResponse:
     if not request.htmx:
         if page.simulation and not data.get("action"):
             return see_other(page.share_url)
-        return render(request, TEMPLATE, _context(page), status=422 if page.errors else 200)
+        return render(request, TEMPLATE, _context(page), status=page.status)
     partial = "positions" if target == "positions" else "simulator"
     response = render(request, f"{TEMPLATE}#{partial}-response", _context(page))
     if page.share_url:

@@ -374,3 +374,14 @@ def test_live_results_work_out_each_scenario_once(client, monkeypatch):
         results = client.post(URL, scenario, HTTP_HX_TARGET="results", **HTMX)
         assert "All cross: nothing is liquidated; equity is $3,800.00." in results.content.decode()
     assert len(worked_out) == 2
+
+
+def test_an_unknown_preset_says_so_and_offers_the_real_ones(client):
+    response = client.get(URL, {"preset": "nope"})
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert '<a href="#presets-title">There is no example by that name.' in html
+    assert 'id="presets-title"' in html
+    for slug in PRESETS:
+        assert f'href="/simulator/?preset={slug}"' in html
