@@ -104,8 +104,9 @@ def _answer(request: HttpRequest, attempt: Attempt, item: AttemptQuestion | None
         return _refuse(request, attempt, refusal, item)
     if not request.htmx:
         return redirect(item.get_absolute_url())
-    # The item and attempt now carry the answer; only its choices are fetched again.
-    selectors.load_chosen(response)
+    # The item and attempt now carry the answer; only the choices picked are fetched.
+    if not item.question.is_numeric:
+        selectors.load_chosen(response)
     return _question_page(request, attempt, item, partial="answered")
 
 

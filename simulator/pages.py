@@ -4,7 +4,9 @@ simulation when they are valid. Views pick which partial to render from it."""
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from simulator.engine import EngineError, Mode, Side
@@ -18,6 +20,7 @@ from simulator.forms import (
 from simulator.presets import preset_data
 from simulator.services import PositionSpec, Scenario, Simulation, simulate
 
+RESULTS_CACHE_SECONDS = 600
 PREFIX = "positions"
 POSITION_FIELDS = list(PositionFormSet.form.base_fields)
 NEW_ROW = {"size_basis": "margin", "margin_mode": "account"}
@@ -183,3 +186,17 @@ def lesson_example_data(btc_move: int) -> QueryDict:
     data = preset_data("two-isolated")
     data["mark_BTC"] = f"{btc_move}%"
     return data
+
+
+def lesson_example_results(btc_move: int) -> str:
+    """The lesson widget's outcome for one move, as HTML. A few dozen possible
+    moves, the same for every reader: each is worked out once per cache period."""
+
+    def build() -> str:
+        simulation = calculated_page(lesson_example_data(btc_move)).simulation
+        return render_to_string(
+            "simulator/lesson_widget.html#widget-results",
+            {"simulation": simulation, "move": btc_move},
+        )
+
+    return cache.get_or_set(f"lesson-example:{btc_move}", build, RESULTS_CACHE_SECONDS)

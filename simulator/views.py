@@ -12,18 +12,19 @@ from academy.page_cache import render_cached_page
 from lessons.rendering import render_markdown
 from simulator.forms import MAX_POSITIONS, LessonExampleForm
 from simulator.pages import (
+    RESULTS_CACHE_SECONDS,
     SimulatorPage,
     calculated_page,
     edited_page,
     empty_page,
     lesson_example_data,
+    lesson_example_results,
     missing_preset_page,
 )
 from simulator.presets import PRESETS, preset_data
 
 METHODOLOGY = Path(__file__).resolve().parent.parent / "docs" / "methodology.md"
 TEMPLATE = "simulator/simulator.html"
-RESULTS_CACHE_SECONDS = 600
 
 
 def see_other(url: str) -> HttpResponseRedirect:
@@ -128,12 +129,4 @@ def lesson_example(request: HttpRequest) -> HttpResponse:
         # Only htmx asks here; anyone else gets the same scenario in the full simulator.
         return redirect(calculated_page(lesson_example_data(move)).share_url)
 
-    def build() -> str:
-        page = calculated_page(lesson_example_data(move))
-        return render_to_string(
-            "simulator/lesson_widget.html#widget-results",
-            {"simulation": page.simulation, "move": move},
-        )
-
-    # A few dozen possible moves, the same for every reader: each is worked out once.
-    return HttpResponse(cache.get_or_set(f"lesson-example:{move}", build, RESULTS_CACHE_SECONDS))
+    return HttpResponse(lesson_example_results(move))

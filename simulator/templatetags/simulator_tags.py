@@ -6,7 +6,7 @@ from django import template
 
 from simulator import formatting
 from simulator.forms import LessonExampleForm
-from simulator.pages import calculated_page, lesson_example_data
+from simulator.pages import lesson_example_results
 
 register = template.Library()
 
@@ -38,6 +38,5 @@ def lesson_simulator(context: template.Context) -> dict:
     return {
         "request": request,
         "form": LessonExampleForm(initial={"btc_move": move}, auto_id="lesson-%s"),
-        "simulation": calculated_page(lesson_example_data(move)).simulation,
-        "move": move,
+        "results": lesson_example_results(move),
     }

@@ -4,9 +4,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
-from simulator import views
-from simulator.pages import calculated_page
+from simulator import pages
 from simulator.presets import PRESETS, preset_data
+from simulator.services import simulate
 from tests.conftest import LESSON_4_URL
 
 pytestmark = pytest.mark.django_db
@@ -362,15 +362,17 @@ def test_extreme_but_valid_prices_render(client, mark):
 def test_live_results_work_out_each_scenario_once(client, monkeypatch):
     worked_out = []
 
-    def counting(data):
-        worked_out.append(data)
-        return calculated_page(data)
+    def counting(*, scenario):
+        worked_out.append(scenario)
+        return simulate(scenario=scenario)
 
-    monkeypatch.setattr(views, "calculated_page", counting)
+    monkeypatch.setattr(pages, "simulate", counting)  # where every simulator page computes
     scenario = preset_data("two-isolated")
     for _ in range(3):
         widget = client.get("/simulator/lesson-example/", {"btc_move": "-20"}, **HTMX)
         assert "BTC -20%: 48,000.00" in widget.content.decode()
+        lesson = client.get(LESSON_4_URL, {"btc_move": "-20"})  # the same outcome, in place
+        assert "BTC -20%: 48,000.00" in lesson.content.decode()
         results = client.post(URL, scenario, HTTP_HX_TARGET="results", **HTMX)
         assert "All cross: nothing is liquidated; equity is $3,800.00." in results.content.decode()
     assert len(worked_out) == 2
