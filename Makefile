@@ -48,7 +48,7 @@ chromium:
 
 run: setup
 	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=true $(PY) manage.py load_lessons
+	DJANGO_DEBUG=true $(PY) manage.py load_content
 	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 .serve-secret:
@@ -56,6 +56,7 @@ run: setup
 
 serve: setup .serve-secret
 	$(SERVE_ENV) $(PY) manage.py migrate --noinput
+	$(SERVE_ENV) $(PY) manage.py load_content
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0
 	$(SERVE_ENV) $(VENV)/bin/gunicorn academy.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT)
 
@@ -69,6 +70,7 @@ bench: setup .serve-secret
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: setup
 	$(VENV)/bin/ruff check --fix .

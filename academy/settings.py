@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "crispy_forms",
     "crispy_bootstrap5",
+    "core",
     "lessons",
     "quiz",
     "simulator",
@@ -145,6 +146,9 @@ STORAGES = {
         )
     },
 }
+
+# Lessons, quizzes and presets as files (docs/authoring.md); `manage.py load_content` loads them.
+CONTENT_DIR = Path(os.environ.get("ACADEMY_CONTENT_DIR", BASE_DIR / "content"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -1,11 +1,14 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
 
+from core.models import LoadedFromContent
+from lessons.registry import embed_problems
 from lessons.rendering import RenderedBody, render_markdown
 
 
-class Level(models.Model):
+class Level(LoadedFromContent):
     """A stage of the learning path, such as Beginner."""
 
     name = models.CharField(max_length=60, unique=True)
@@ -28,7 +31,7 @@ class LessonQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
 
-class Lesson(models.Model):
+class Lesson(LoadedFromContent):
     level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="lessons")
     number = models.PositiveSmallIntegerField(help_text="Position within the level, from 1.")
     slug = models.SlugField(max_length=80)
@@ -37,7 +40,9 @@ class Lesson(models.Model):
     body = models.TextField(
         help_text=(
             "Markdown. Sections are ## headings with ids, e.g. "
-            "'## Cross margin {#cross-margin}'. Call-outs: '!!! warning \"Title\"'."
+            "'## Cross margin {#cross-margin}'. Call-outs: '!!! warning \"Title\"'. "
+            "A compact simulator: a line such as '[[simulator preset=two-isolated "
+            "control=move:BTC min=-60 max=0]]' (see docs/authoring.md)."
         )
     )
     is_published = models.BooleanField("published", default=False)
@@ -59,6 +64,11 @@ class Lesson(models.Model):
         return reverse(
             "lessons:lesson", kwargs={"level_slug": self.level.slug, "lesson_slug": self.slug}
         )
+
+    def clean(self) -> None:
+        problems = embed_problems(self.body)
+        if problems:
+            raise ValidationError({"body": problems})
 
     @cached_property
     def rendered(self) -> RenderedBody:

@@ -9,18 +9,22 @@ so a body is converted once, however it reached the database.
 import hashlib
 import html as html_lib
 import math
+import re
 from dataclasses import dataclass
 
 import markdown
 import nh3
 from django.core.cache import cache
 
+from lessons.registry import EMBED_LINE, Embed, find_embeds
+
 # Bump when the pipeline changes, so old cached HTML is not reused.
-RENDERER_VERSION = "3"
+RENDERER_VERSION = "4"
 WORDS_PER_MINUTE = 200
-# A paragraph holding only this marks where the page embeds the compact
-# isolated-vs-cross simulator (lesson 4 places it beside its example).
-SIMULATOR_MARKER = "<p>[[margin-modes-simulator]]</p>"
+# An embed line ([[simulator ...]], see lessons.registry) becomes this paragraph,
+# where the page puts the embed.
+EMBED_MARKER = "embed-placeholder-{}-7f3a"
+EMBED_PARAGRAPH = re.compile(r"<p>embed-placeholder-(\d+)-7f3a</p>")
 CACHE_SECONDS = 60 * 60 * 24
 
 MARKDOWN_EXTENSIONS = ["tables", "attr_list", "admonition", "toc", "sane_lists"]
@@ -56,11 +60,17 @@ class RenderedBody:
     html: str
     headings: tuple[Heading, ...]
     reading_minutes: int
+    embeds: tuple[Embed, ...] = ()
 
     @property
-    def parts(self) -> list[str]:
-        """The HTML in pieces, split where the simulator is embedded."""
-        return self.html.split(SIMULATOR_MARKER)
+    def pieces(self) -> list[tuple[str, Embed | None]]:
+        """The HTML in order, each piece with the embed that follows it (None at the end)."""
+        parts = EMBED_PARAGRAPH.split(self.html)
+        by_number = {embed.number: embed for embed in self.embeds}
+        return [
+            (parts[i], by_number.get(int(parts[i + 1])) if i + 1 < len(parts) else None)
+            for i in range(0, len(parts), 2)
+        ]
 
 
 def render_markdown(text: str) -> RenderedBody:
@@ -74,6 +84,9 @@ def render_markdown(text: str) -> RenderedBody:
 
 
 def _render(text: str) -> RenderedBody:
+    embeds, _ = find_embeds(text)  # mistakes are the author's form errors, not the reader's
+    numbers = iter(embed.number for embed in embeds)
+    text = EMBED_LINE.sub(lambda match: f"\n\n{EMBED_MARKER.format(next(numbers))}\n\n", text)
     converter = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS)
     html = nh3.clean(
         converter.convert(text),
@@ -83,9 +96,10 @@ def _render(text: str) -> RenderedBody:
         url_schemes={"http", "https", "mailto"},
         link_rel=None,  # links open in place; nothing here uses target=_blank
     )
-    words = len(nh3.clean(html, tags=set()).split())
+    words = len(nh3.clean(EMBED_PARAGRAPH.sub("", html), tags=set()).split())
     return RenderedBody(
         html=html,
+        embeds=tuple(embeds),
         headings=_headings(converter.toc_tokens),
         reading_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)),
     )

@@ -4,10 +4,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from academy.page_cache import render_cached_page
+from core.page_cache import render_cached_page
 from lessons.models import Lesson, Level
-from quiz.selectors import lesson_quiz, with_quiz
-from quiz.visitors import Owner, owner_from_request
+from lessons.registry import sections
 
 
 def _levels_with_lessons():
@@ -59,29 +58,21 @@ def level_detail(request: HttpRequest, level_slug: str) -> HttpResponse:
 
 @require_safe
 def lesson_detail(request: HttpRequest, level_slug: str, lesson_slug: str) -> HttpResponse:
-    owner = owner_from_request(request)
-    if owner is None and not request.GET:
-        # A visitor with no quiz history sees what everyone sees: serve it from cache.
+    personal = any(section.is_personal(request) for section in sections())
+    if not personal and not request.GET:
+        # What everyone sees (no widget moved, no quiz score of their own): from the cache.
         return render_cached_page(
             request,
             key=f"lesson:{level_slug}:{lesson_slug}",
             template_name="lessons/lesson_detail.html",
-            build_context=lambda: _lesson_context(level_slug, lesson_slug, owner),
+            build_context=lambda: _lesson_context(level_slug, lesson_slug),
         )
-    return render(
-        request,
-        "lessons/lesson_detail.html",
-        _lesson_context(level_slug, lesson_slug, owner),
-    )
+    return render(request, "lessons/lesson_detail.html", _lesson_context(level_slug, lesson_slug))
 
 
-def _lesson_context(level_slug: str, lesson_slug: str, owner: Owner | None) -> dict:
+def _lesson_context(level_slug: str, lesson_slug: str) -> dict:
     lesson = get_object_or_404(
-        # The lesson's quiz and this visitor's best score come in the same query.
-        with_quiz(
-            Lesson.objects.published().select_related("level"),
-            owner=owner,
-        ),
+        Lesson.objects.published().select_related("level"),
         level__slug=level_slug,
         slug=lesson_slug,
     )
@@ -101,6 +92,5 @@ def _lesson_context(level_slug: str, lesson_slug: str, owner: Owner | None) -> d
         "lesson": lesson,
         "previous_lesson": path[index - 1] if index > 0 else None,
         "next_lesson": path[index + 1] if index + 1 < len(path) else None,
-        "quiz": lesson_quiz(lesson),
         "breadcrumbs": breadcrumbs,
     }

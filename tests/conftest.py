@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.db import connections
 from hypothesis import settings as hypothesis_settings
 
 from lessons.models import Lesson
@@ -12,9 +14,24 @@ hypothesis_settings.load_profile("academy")
 LESSON_4_URL = "/learn/beginner/isolated-vs-cross-margin/"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database with the shipped content, loaded as `make run` loads it.
+
+    Transactional tests (the browser's) flush the database and restore what was
+    serialized when it was created, so serialize again once the content is in.
+    """
+    from core.content import load_content
+
+    with django_db_blocker.unblock():
+        load_content(settings.CONTENT_DIR)
+        for connection in connections.all():
+            connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
 @pytest.fixture
 def lesson_4(db) -> Lesson:
-    """The flagship lesson, as the data migration loaded it."""
+    """The flagship lesson, as `load_content` loaded it."""
     return Lesson.objects.select_related("level").get(level__slug="beginner", number=4)
 
 

@@ -1,17 +1,10 @@
 from django.db import migrations
 
-from lessons.content import load_shipped_lessons
-
-
-def load(apps, schema_editor):
-    load_shipped_lessons(
-        level_model=apps.get_model("lessons", "Level"),
-        lesson_model=apps.get_model("lessons", "Lesson"),
-        update=False,
-    )
-
 
 class Migration(migrations.Migration):
+    """Loaded the shipped lessons once; `manage.py load_content` does that now,
+    keeping admin edits, so this is kept only for the migration history."""
+
     dependencies = [("lessons", "0001_initial")]
 
-    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

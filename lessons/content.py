@@ -1,0 +1,147 @@
+"""Levels and lessons from the content folder (docs/authoring.md).
+
+    content/<level-slug>/_level.yaml     the level: name, position, description
+    content/<level-slug>/NN-<slug>.md    a lesson: YAML front matter, then Markdown
+
+Loaded by `manage.py load_content` (core.content), which keeps admin edits.
+"""
+
+from pathlib import Path
+from typing import Annotated
+
+import pydantic
+from django.core.exceptions import ValidationError
+
+from core.content import ContentRun, split_front_matter
+from lessons.models import Lesson, Level
+
+LEVEL_FILE = "_level.yaml"
+
+
+class _Strict(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid", strict=True)
+
+
+class LevelFile(_Strict):
+    name: str
+    position: Annotated[int, pydantic.Field(ge=1)]
+    description: str = ""
+
+
+class LessonFrontMatter(_Strict):
+    title: str
+    slug: str
+    number: Annotated[int, pydantic.Field(ge=1)]
+    summary: str
+    published: bool = True
+
+
+def level_snapshot(level: Level) -> dict:
+    return {"name": level.name, "position": level.position, "description": level.description}
+
+
+def lesson_snapshot(lesson: Lesson) -> dict:
+    return {
+        "level": lesson.level.slug,
+        "number": lesson.number,
+        "slug": lesson.slug,
+        "title": lesson.title,
+        "summary": lesson.summary,
+        "body": lesson.body,
+        "published": lesson.is_published,
+    }
+
+
+def read_lesson_file(run: ContentRun, path: Path) -> tuple[LessonFrontMatter, str] | None:
+    """The lesson's front matter and Markdown body, or None after noting what is wrong."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        run.problem(path, "", "is not UTF-8 text")
+        return None
+    front, body = split_front_matter(text)
+    if not text.startswith("---"):
+        run.problem(path, "front matter", "is missing: start the file with --- lines (see docs/authoring.md)")
+        return None
+    data = run.read_yaml(path, front)
+    spec = run.schema(path, LessonFrontMatter, data if data is not None else {})
+    return None if spec is None else (spec, body.strip() + "\n")
+
+
+def lesson_for_file(path: Path) -> Lesson | None:
+    """The lesson row that the lesson file at `path` loads into, if there is one."""
+    run = ContentRun(path.parent.parent)
+    read = read_lesson_file(run, path) if path.is_file() else None
+    if read is None:
+        return None
+    return (
+        Lesson.objects.select_related("level")
+        .filter(level__slug=path.parent.name, slug=read[0].slug)
+        .first()
+    )
+
+
+def load_lessons(run: ContentRun) -> None:
+    for folder in sorted(path for path in run.root.iterdir() if path.is_dir()):
+        level = _load_level(run, folder)
+        for path in sorted(folder.glob("*.md")):
+            _load_lesson(run, path, level)
+
+
+def _load_level(run: ContentRun, folder: Path) -> Level | None:
+    path = folder / LEVEL_FILE
+    if not path.is_file():
+        run.problem(path, "", f"is missing: every level folder needs a {LEVEL_FILE}")
+        return None
+    spec = run.schema(path, LevelFile, run.read_yaml(path))
+    if spec is None:
+        return None
+    row = Level.objects.filter(slug=folder.name).first()
+    level = Level(pk=row.pk if row else None, slug=folder.name, **spec.model_dump())
+    try:
+        level.full_clean()
+    except ValidationError as error:
+        run.model_errors(path, error)
+        return None
+    current = level_snapshot(row) if row else {}
+    write = run.should_write(
+        label=f"Level {folder.name}", row=row, incoming=level_snapshot(level), current=lambda: current
+    )
+    if not write:
+        return row
+    level.content_hash = row.content_hash if row else ""
+    level.save()
+    run.stamp(level, level_snapshot(Level.objects.get(pk=level.pk)))
+    return level
+
+
+def _load_lesson(run: ContentRun, path: Path, level: Level | None) -> None:
+    read = read_lesson_file(run, path)
+    if read is None or level is None:
+        return
+    spec, body = read
+    row = Lesson.objects.select_related("level").filter(level=level, slug=spec.slug).first()
+    lesson = Lesson(
+        pk=row.pk if row else None,
+        level=level,
+        number=spec.number,
+        slug=spec.slug,
+        title=spec.title,
+        summary=spec.summary,
+        body=body,
+        is_published=spec.published,
+    )
+    try:
+        lesson.full_clean()
+    except ValidationError as error:
+        run.model_errors(path, error)
+        return
+    current = lesson_snapshot(row) if row else {}
+    label = f"Lesson {level.slug}/{spec.slug}"
+    if not run.should_write(
+        label=label, row=row, incoming=lesson_snapshot(lesson), current=lambda: current
+    ):
+        return
+    lesson.content_hash = row.content_hash if row else ""
+    lesson.save()
+    run.stamp(lesson, lesson_snapshot(Lesson.objects.select_related("level").get(pk=lesson.pk)))
