@@ -31,7 +31,7 @@ class NotANumber(ValueError):
 
 def parse_number(text: str) -> Decimal:
     """Read an amount as people type it: '4,000', '$4,000', '4000.00', 'USD 4000',
-    '4 000', '-500', '−500' (U+2212). Refuses exponents, NaN, infinity, other
+    '4 000', '-500', and -500 with a true minus (U+2212). Refuses exponents, NaN, infinity, other
     scripts' digits, misplaced commas, more than 8 decimals or 20 digits."""
     cleaned = text.strip().upper().replace(MINUS, "-")
     cleaned = cleaned.removeprefix("USD").removesuffix("USD").strip()
@@ -41,7 +41,7 @@ def parse_number(text: str) -> Decimal:
     cleaned = _GROUP_SPACE.sub("", cleaned.removeprefix("$").strip())
     if not _NUMBER.fullmatch(cleaned):
         raise NotANumber()
-    whole, _, places = cleaned.partition(".")
+    places = cleaned.partition(".")[2]
     if len(places) > MAX_PLACES or sum(c.isdigit() for c in cleaned) > MAX_DIGITS:
         raise NotANumber()
     return Decimal(sign + cleaned.replace(",", ""))
@@ -62,7 +62,7 @@ def number(value: Decimal, places: int = 2, *, trim: bool = False) -> str:
 
 
 def money(value: Decimal, *, trim: bool = False) -> str:
-    """$1,234.56 or −$1,234.56; with trim, whole amounts lose their cents: $4,000."""
+    """$1,234.56, negative with a true minus; with trim, whole amounts lose their cents: $4,000."""
     text = fixed(value, 2)
     sign = MINUS if text.startswith(MINUS) else ""
     text = text.removeprefix(MINUS)

@@ -61,7 +61,7 @@ def read_lesson_file(run: ContentRun, path: Path) -> tuple[LessonFrontMatter, st
         return None
     front, body = split_front_matter(text)
     if not text.startswith("---"):
-        run.problem(path, "front matter", "is missing: start the file with --- lines (see docs/authoring.md)")
+        run.problem(path, "front matter", "is missing: start the file with a --- line")
         return None
     data = run.read_yaml(path, front)
     spec = run.schema(path, LessonFrontMatter, data if data is not None else {})
@@ -104,10 +104,10 @@ def _load_level(run: ContentRun, folder: Path) -> Level | None:
         run.model_errors(path, error)
         return None
     current = level_snapshot(row) if row else {}
-    write = run.should_write(
-        label=f"Level {folder.name}", row=row, incoming=level_snapshot(level), current=lambda: current
-    )
-    if not write:
+    label = f"Level {folder.name}"
+    if not run.should_write(
+        label=label, row=row, incoming=level_snapshot(level), current=lambda: current
+    ):
         return row
     level.content_hash = row.content_hash if row else ""
     level.save()

@@ -1,3 +1,4 @@
+import re
 from unittest import mock
 
 import pytest
@@ -68,3 +69,22 @@ def test_error_pages_render_in_the_layout(view, status, text):
     html = response.content.decode()
     assert text in html
     assert "Margin Academy" in html
+
+
+@pytest.mark.parametrize(
+    ("url", "current"),
+    [
+        ("/learn/", "Learn"),
+        ("/learn/beginner/isolated-vs-cross-margin/", "Learn"),
+        ("/simulator/", "Simulator"),
+        ("/simulator/methodology/", "Simulator"),
+        ("/quiz/", "Quiz"),
+        ("/quiz/history/", "Quiz"),
+        ("/", None),
+    ],
+)
+def test_the_navigation_marks_the_section_the_address_belongs_to(client, url, current):
+    html = client.get(url).content.decode()
+    nav = html[html.index('aria-label="Main"') : html.index("</nav>")]
+    marked = re.findall(r'aria-current="page">([^<]+)</a>', nav)
+    assert marked == ([current] if current else [])

@@ -1,4 +1,4 @@
-"""Lessons as content files: loading keeps admin edits, and every mistake names its file and field."""
+"""Lessons as content files: loading keeps admin edits; each mistake names its file and field."""
 
 import shutil
 from pathlib import Path
@@ -133,7 +133,7 @@ def test_a_bad_file_leaves_everything_as_it_was(content):
             "[[calculator ",
             "md: body: Line 96: there is no embed called “calculator” (known: simulator)",
         ),
-        ('title="Try it', 'title="Try it\'s', "md: body: Simulator 1 (line 96): cannot read its"),
+        ('title="Try it', "title=\"Try it's", "md: body: Simulator 1 (line 96): cannot read its"),
         ("[[simulator id=btc-move", "[[simulator btc-move", "“btc-move” is not name=value"),
     ],
 )

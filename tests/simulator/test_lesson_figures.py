@@ -8,7 +8,7 @@ import pytest
 
 from simulator.engine import Account, Mode, Position, evaluate, liquidation_price
 
-CONTENT = Path(__file__).resolve().parents[2] / "lessons" / "content" / "beginner"
+CONTENT = Path(__file__).resolve().parents[2] / "content" / "beginner"
 LESSON_3 = (CONTENT / "03-liquidation-and-maintenance-margin.md").read_text()
 LESSON_4 = (CONTENT / "04-isolated-vs-cross-margin.md").read_text()
 BTC, ETH = Decimal(60000), Decimal(3000)
