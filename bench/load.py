@@ -99,17 +99,13 @@ def prepare(count: int) -> tuple[dict[str, str], list[tuple[str, str]]]:
 def simulator_posts(headers: dict[str, str]) -> list[str]:
     """Live-update posts of lesson 4's positions with BTC moved 0% to -60%, as a
     learner dragging through the scenario would send them."""
-    from simulator.presets import preset_data
+    from simulator.selectors import preset_data
 
     posts = []
     for move in range(0, -61, -1):
         data = preset_data("two-isolated")
         data["mark_BTC"] = f"{move}%"
-        posts.append(
-            lua_request(
-                "POST", "/simulator/", {**headers, "HX-Target": "results"}, data.urlencode()
-            )
-        )
+        posts.append(lua_request("POST", "/simulator/results/", headers, data.urlencode()))
     return posts
 
 
@@ -269,10 +265,10 @@ def main() -> int:
     base = args.url.rstrip("/")
 
     headers, quiz_posts = prepare(count=ROUND_ATTEMPTS)
-    from simulator.pages import calculated_page
-    from simulator.presets import preset_data
+    from simulator.forms import SimulatorForms
+    from simulator.selectors import preset_data
 
-    share_url = calculated_page(preset_data("two-isolated")).share_url
+    share_url = SimulatorForms(preset_data("two-isolated")).share_url
     sim_posts = simulator_posts(headers)
     get = {"Accept-Encoding": "gzip"}
     plan = [

@@ -1,11 +1,13 @@
-"""Server time of the simulator's two kinds of response, in-process.
+"""Server time of the simulator's three kinds of response, in-process.
 
 Times Django's full request handling (middleware, forms, engine, templates)
 through the test client, with debug off:
-- a plain page render of a shared scenario URL (GET, the whole page), and
-- an htmx results request (POST, the results partial only),
+- a plain page render of a shared scenario URL (GET, the whole page),
+- an htmx results request (POST, the results partial only), and
+- a lesson widget's htmx fragment (GET, one slider value),
 each computed afresh (the cache emptied before every request) and from the
 cache (the same scenario again). Prints medians.
+Needs the database migrated and the content loaded (`manage.py load_content`).
 Run: .venv/bin/python bench/simulator_bench.py
 """
 
@@ -31,7 +33,7 @@ from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from simulator.presets import preset_data  # noqa: E402
+from simulator.selectors import preset_data  # noqa: E402
 
 REPEATS = 300
 
@@ -67,15 +69,19 @@ def main() -> None:
         return client.get(share_url)
 
     def partial():
-        return client.post(
-            "/simulator/", body, content_type=form, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results"
-        )
+        return client.post("/simulator/results/", body, content_type=form, HTTP_HX_REQUEST="true")
+
+    widget = "/simulator/widget/?preset=two-isolated&control=move:BTC&min=-60&max=0&id=btc-move"
+
+    def fragment():
+        return client.get(f"{widget}&btc_move=-20", HTTP_HX_REQUEST="true")
 
     print(f"median of {REPEATS} requests each, lesson 4's two positions:")
     print(f"  {'':36} {'computed':>9} {'cached':>9}")
     for label, call in [
         ("plain page render (GET shared URL)", page),
         ("htmx results (POST)", partial),
+        ("htmx lesson widget (GET)", fragment),
     ]:
         fresh, cached = median_ms(call, fresh=True), median_ms(call, fresh=False)
         print(f"  {label:36} {fresh:6.2f} ms {cached:6.2f} ms")

@@ -59,9 +59,12 @@ def read_lesson_file(run: ContentRun, path: Path) -> tuple[LessonFrontMatter, st
     except UnicodeDecodeError:
         run.problem(path, "", "is not UTF-8 text")
         return None
-    front, body = split_front_matter(text)
-    if not text.startswith("---"):
-        run.problem(path, "front matter", "is missing: start the file with a --- line")
+    try:
+        front, body = split_front_matter(text)
+    except ValueError:  # no pair of --- lines
+        front = None
+    if front is None or not text.startswith("---"):
+        run.problem(path, "front matter", "is missing: put it between two --- lines at the top")
         return None
     data = run.read_yaml(path, front)
     spec = run.schema(path, LessonFrontMatter, data if data is not None else {})
@@ -98,6 +101,7 @@ def _load_level(run: ContentRun, folder: Path) -> Level | None:
         return None
     row = Level.objects.filter(slug=folder.name).first()
     level = Level(pk=row.pk if row else None, slug=folder.name, **spec.model_dump())
+    level._state.adding = row is None  # so uniqueness checks leave its own row out
     try:
         level.full_clean()
     except ValidationError as error:
@@ -131,6 +135,7 @@ def _load_lesson(run: ContentRun, path: Path, level: Level | None) -> None:
         body=body,
         is_published=spec.published,
     )
+    lesson._state.adding = row is None
     try:
         lesson.full_clean()
     except ValidationError as error:

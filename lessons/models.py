@@ -53,8 +53,16 @@ class Lesson(LoadedFromContent):
     class Meta:
         ordering = ["level__position", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["level", "number"], name="unique_lesson_number"),
-            models.UniqueConstraint(fields=["level", "slug"], name="unique_lesson_slug"),
+            models.UniqueConstraint(
+                fields=["level", "number"],
+                name="unique_lesson_number",
+                violation_error_message="Another lesson in this level has this number.",
+            ),
+            models.UniqueConstraint(
+                fields=["level", "slug"],
+                name="unique_lesson_slug",
+                violation_error_message="Another lesson in this level has this slug.",
+            ),
         ]
 
     def __str__(self) -> str:

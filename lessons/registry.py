@@ -116,7 +116,13 @@ def find_embeds(text: str) -> tuple[list[Embed], list[str]]:
 def embed_problems(text: str) -> list[str]:
     """Everything wrong with a body's embeds, in words for its author."""
     embeds, problems = find_embeds(text)
+    seen: dict[str, Embed] = {}
     for embed in embeds:
+        anchor = embed.attrs.get("id")
+        if anchor in seen:
+            problems.append(f"{embed.label}: its id “{anchor}” is taken by {seen[anchor].label}.")
+        elif anchor:
+            seen[anchor] = embed
         handler = embed_kind(embed.kind)
         if handler is None:
             known = ", ".join(sorted(_EMBEDS)) or "none"

@@ -9,10 +9,33 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 
+from quiz.computations import COMPUTATIONS
 from quiz.models import Attempt, Choice, Question, Quiz, choice_problems
-from quiz.numeric import figures_help
 
 CHOICE_FIELDS = ["position", "text", "is_correct", "feedback"]
+
+
+def _listed(items) -> str:
+    return ", ".join(f"{name} ({label})" for name, label in items)
+
+
+def figures_help() -> str:
+    """Each computation's figures and working values, for the figures field's help."""
+    return "; ".join(
+        f"{key}: {_listed((f.name, f.label) for f in computation.figures)}, "
+        f"and for the explanation {_listed((w.name, w.label) for w in computation.working)}"
+        for key, computation in COMPUTATIONS.items()
+    )
+
+
+def mistakes_help() -> str:
+    """Each computation's mistakes it can recognise, for the mistakes field's help."""
+    return "; ".join(
+        f"{key}: {_listed(computation.mistakes.items())}"
+        for key, computation in COMPUTATIONS.items()
+    )
+
+
 CHOICE_WIDGETS = {
     "feedback": forms.Textarea(attrs={"rows": 2, "cols": 50}),
     "text": forms.TextInput(attrs={"size": 50}),
@@ -98,6 +121,7 @@ class QuestionInline(admin.StackedInline):
         "lesson_section",
         ("computation", "tolerance_percent", "tolerance_minimum"),
         "figures",
+        "mistakes",
     ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -107,6 +131,9 @@ class QuestionInline(admin.StackedInline):
         if db_field.name == "figures":
             field.widget.attrs["rows"] = 4
             field.help_text = f"{field.help_text} Figures by computation: {figures_help()}."
+        if db_field.name == "mistakes":
+            field.widget.attrs["rows"] = 4
+            field.help_text = f"{field.help_text} Mistakes by computation: {mistakes_help()}."
         return field
 
 

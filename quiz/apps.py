@@ -1,6 +1,29 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
+
+from core.page_cache import clear_page_cache
 
 
 class QuizConfig(AppConfig):
     name = "quiz"
     verbose_name = "Quiz"
+
+    def ready(self) -> None:
+        from core.content import register_loader
+        from lessons.registry import register_section
+        from quiz.content import load_quizzes
+        from quiz.sections import LessonQuizSection
+
+        # Quiz files after the lessons (20) they belong to.
+        register_loader(name="quizzes", order=30, load=load_quizzes)
+        register_section("quiz", LessonQuizSection())
+        # Cached lesson pages show their quiz and its question count.
+        for model_name in ["quiz.Quiz", "quiz.Question", "quiz.Choice"]:
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    _clear_page_cache, sender=model_name, dispatch_uid=f"page-cache-{model_name}"
+                )
+
+
+def _clear_page_cache(**kwargs) -> None:
+    clear_page_cache()

@@ -6,8 +6,8 @@ server; correct flags, feedback and explanations only once it is answered.
 
 from dataclasses import dataclass
 
+from core.numbers import money
 from quiz.models import AttemptQuestion, Question
-from quiz.numeric import money
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,23 +35,23 @@ def _response(item: AttemptQuestion):
 
 
 def options_for(item: AttemptQuestion) -> list[Option]:
-    """The choices to show; marked chosen and correct only once answered."""
+    """The choices of an answered question, marked chosen and correct.
+
+    Before an answer the form shows the choices' text only (quiz.forms).
+    """
     response = _response(item)
     if response is None:
-        return [
-            Option(value=choice.pk, text=choice.text, id=f"answer-{choice.pk}")
-            for choice in item.question.choices.all()
-        ]
+        raise ValueError("Correct flags are shown only once the question is answered.")
     chosen = {choice.pk for choice in response.choices.all()}
     return [
         Option(
             value=choice.pk,
             text=choice.text,
-            id=f"answer-{choice.pk}",
+            id=f"answer_{index}",
             chosen=choice.pk in chosen,
             correct=choice.is_correct,
         )
-        for choice in item.question.choices.all()
+        for index, choice in enumerate(item.question.choices.all())
     ]
 
 
@@ -62,8 +62,8 @@ def feedback_for(item: AttemptQuestion, *, sections: dict[str, str]) -> Feedback
         return None
     question = item.question
     if question.is_numeric:
-        your_answer = (money(response.number),)
-        right_answer = (money(response.expected),)
+        your_answer = (money(response.number, trim=True),)
+        right_answer = (money(response.expected, trim=True),)
         notes = (response.mistake_feedback,) if response.mistake_feedback else ()
     else:
         chosen_ids = {choice.pk for choice in response.choices.all()}

@@ -1,41 +1,81 @@
+from crispy_forms.bootstrap import PrependedText
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout
 from django import forms
 
-from quiz.grading import NUMBER_HINT, NotANumber, parse_number
+from core.forms import ErrorList, error_list
+from core.numbers import NUMBER_HINT, NotANumber, parse_number
 from quiz.models import AttemptQuestion, Question
 from quiz.services import Answer
 
 NOT_AN_OPTION = "That answer is not one of this question's options."
+HINTS = {
+    Question.Kind.MULTIPLE: "Select all that apply.",
+    Question.Kind.NUMERIC: "Type an amount in dollars, in digits. A $ sign, commas and cents "
+    "are optional.",
+}
 
 
 class AnswerForm(forms.Form):
-    """Reads one answer from a post. It checks the input's shape; grading is a service's job."""
+    """Reads one answer from a post. It checks the input's shape; grading is a service's job.
+
+    The prompt is the field's label: the legend of the choices' fieldset, or the
+    label of the amount's input.
+    """
+
+    error_css_class = "has-error"
 
     def __init__(self, *args, item: AttemptQuestion, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "%s")  # the input is #answer, its hint #answer_helptext
         super().__init__(*args, **kwargs)
         self.question = item.question
+        kind = self.question.kind
         choices = [(str(choice.pk), choice.text) for choice in self.question.choices.all()]
         invalid = {"invalid_choice": NOT_AN_OPTION, "invalid_list": NOT_AN_OPTION}
-        if self.question.kind == Question.Kind.NUMERIC:
+        common = {"label": item.prompt, "help_text": HINTS.get(kind, "")}
+        if kind == Question.Kind.NUMERIC:
             field = forms.CharField(
                 max_length=60,
+                widget=forms.TextInput(
+                    attrs={"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"}
+                ),
                 error_messages={
                     "required": "Enter your answer as an amount in digits",
                     "max_length": NUMBER_HINT,
                 },
+                **common,
             )
-        elif self.question.kind == Question.Kind.MULTIPLE:
+        elif kind == Question.Kind.MULTIPLE:
             field = forms.MultipleChoiceField(
                 choices=choices,
                 widget=forms.CheckboxSelectMultiple,
                 error_messages={"required": "Select at least one answer", **invalid},
+                **common,
             )
         else:
             field = forms.ChoiceField(
                 choices=choices,
                 widget=forms.RadioSelect,
                 error_messages={"required": "Select an answer", **invalid},
+                **common,
             )
         self.fields["answer"] = field
+        self.helper = self._helper()
+
+    def _helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False  # the template's form carries htmx's attributes
+        helper.disable_csrf = True
+        # A leading space: crispy's prepended-text template joins it to "form-label".
+        helper.label_class = " quiz-prompt"
+        if self.question.kind == Question.Kind.NUMERIC:
+            helper.field_class = "quiz-amount"
+            answer = PrependedText("answer", "$", wrapper_class="quiz-fieldset")
+        else:
+            helper.field_class = "quiz-options"
+            answer = Field("answer", wrapper_class="quiz-fieldset")
+        helper.layout = Layout(answer)
+        return helper
 
     def clean_answer(self):
         value = self.cleaned_data["answer"]
@@ -53,10 +93,8 @@ class AnswerForm(forms.Form):
             "answer", "invalid_list"
         )
 
-    @property
-    def error(self) -> str:
-        errors = self.errors.get("answer")
-        return errors[0] if errors else ""
+    def error_summary(self) -> ErrorList:
+        return error_list([(self, "")], fallback=self["answer"].auto_id)
 
     def answer(self) -> Answer:
         value = self.cleaned_data["answer"]

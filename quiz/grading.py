@@ -1,54 +1,34 @@
-"""Grading: pure functions, no database. The views never decide what is right."""
+"""Grading: pure functions, no database. The views never decide what is right.
 
-import re
-from collections.abc import Collection
+Reading what the learner typed is core.numbers.parse_number's job, as for every
+number on the site.
+"""
+
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from quiz.numeric import Mistake, Solution, Tolerance
-
-# No example figure: a drawn question's answer could be that very amount.
-NUMBER_HINT = "Enter the amount in digits; a $ sign and commas are fine"
-# ASCII digits with optional comma thousands separators and decimals: 4000, 4,000, 4000.50.
-NUMBER = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,4})?")
-# A space used as a thousands separator, as in "4 000".
-GROUP_SPACE = re.compile(r"(?<=[0-9])[ \u00a0\u202f\u2009](?=[0-9]{3}(?![0-9]))")
-MAX_DIGITS = 15
-
-
-class NotANumber(ValueError):
-    """The learner's text is not an amount; the message says what to type."""
-
-
-def parse_number(text: str) -> Decimal:
-    """Read an amount as people type it: '4,000', '$4,000', '4000.00', 'USD 4000', '-500'."""
-    cleaned = text.strip().upper().replace("\u2212", "-")
-    cleaned = cleaned.removeprefix("USD").removesuffix("USD").strip()
-    sign = ""
-    if cleaned[:1] in {"-", "+"}:
-        sign, cleaned = cleaned[0], cleaned[1:].strip()
-    cleaned = GROUP_SPACE.sub("", cleaned.removeprefix("$").strip())
-    if not NUMBER.fullmatch(cleaned) or sum(c.isdigit() for c in cleaned) > MAX_DIGITS:
-        raise NotANumber(NUMBER_HINT)
-    return Decimal(sign + cleaned.replace(",", ""))
+from quiz.numeric import Tolerance
 
 
 @dataclass(frozen=True, slots=True)
 class NumericGrade:
     is_correct: bool
-    mistake: Mistake | None = None
+    mistake: str = ""  # the key of the common mistake matched, if any
 
 
-def grade_numeric(*, value: Decimal, solution: Solution, tolerance: Tolerance) -> NumericGrade:
-    """Right within the tolerance; else the first common mistake it matches, if any."""
-    if tolerance.allows(value=value, target=solution.answer):
+def grade_numeric(
+    *, value: Decimal, answer: Decimal, mistakes: Mapping[str, Decimal], tolerance: Tolerance
+) -> NumericGrade:
+    """Right within the tolerance; else the first common mistake (in order) it matches."""
+    if tolerance.allows(value=value, target=answer):
         return NumericGrade(is_correct=True)
-    for mistake in solution.mistakes:
+    for key, mistake in mistakes.items():
         # A mistake that lands on the answer itself can't be told apart: skip it.
-        if tolerance.allows(value=mistake.value, target=solution.answer):
+        if tolerance.allows(value=mistake, target=answer):
             continue
-        if tolerance.allows(value=value, target=mistake.value):
-            return NumericGrade(is_correct=False, mistake=mistake)
+        if tolerance.allows(value=value, target=mistake):
+            return NumericGrade(is_correct=False, mistake=key)
     return NumericGrade(is_correct=False)
 
 

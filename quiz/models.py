@@ -8,10 +8,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from core.models import LoadedFromContent
 from lessons.models import Lesson
 from quiz import numeric
+from quiz.computations import COMPUTATION_CHOICES, COMPUTATIONS, Computation, Quantity, Result
 
 RESERVED_SLUGS = {"history", "attempts"}
+# Every numeric answer is an amount in dollars.
+ANSWER = Quantity("answer", "The answer", "money")
 
 
 class QuizQuerySet(models.QuerySet):
@@ -19,7 +23,7 @@ class QuizQuerySet(models.QuerySet):
         return self.filter(is_published=True, lesson__is_published=True)
 
 
-class Quiz(models.Model):
+class Quiz(LoadedFromContent):
     """The "test your understanding" at the end of a lesson."""
 
     lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="quizzes")
@@ -79,7 +83,12 @@ class Question(models.Model):
     computation = models.CharField(
         max_length=60,
         blank=True,
-        choices=numeric.COMPUTATION_CHOICES,
+        choices=COMPUTATION_CHOICES,
+        error_messages={
+            "invalid_choice": "There is no computation “%(value)s”; the margin engine knows "
+            + ", ".join(COMPUTATIONS)
+            + "."
+        },
         help_text="Numeric only: what the margin engine computes from the figures.",
     )
     figures = models.JSONField(
@@ -87,6 +96,12 @@ class Question(models.Model):
         blank=True,
         help_text='Numeric only: per figure {"min": "500", "max": "2000", "step": "100"} '
         'or {"choices": ["10", "20"]}; drawn afresh for each attempt.',
+    )
+    mistakes = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Numeric only: the common mistakes to recognise, {"key": "feedback"}; the '
+        "feedback may use the same placeholders as the explanation.",
     )
     tolerance_percent = models.DecimalField(
         max_digits=5,
@@ -117,8 +132,8 @@ class Question(models.Model):
         return self.kind == self.Kind.NUMERIC
 
     @property
-    def computation_spec(self) -> numeric.Computation | None:
-        return numeric.COMPUTATIONS.get(self.computation)
+    def computation_spec(self) -> Computation | None:
+        return COMPUTATIONS.get(self.computation)
 
     @property
     def tolerance(self) -> numeric.Tolerance:
@@ -127,12 +142,19 @@ class Question(models.Model):
         )
 
     def draw_figures(self, *, seed: int) -> dict[str, str]:
-        """This question's figures for one attempt (numeric questions only)."""
+        """This question's figures for one attempt (numeric questions only).
+
+        Raises numeric.FigureSpecError if its ranges give no usable figures.
+        """
+        computation = self.computation_spec
+        if computation is None:
+            raise numeric.FigureSpecError("The question has no computation.")
         return numeric.draw_figures(
-            computation=self.computation_spec,
+            computation=computation,
             spec=self.figures,
             seed=seed,
             tolerance=self.tolerance,
+            mistakes=set(self.mistakes) if isinstance(self.mistakes, dict) else set(),
         )
 
     def clean(self) -> None:
@@ -142,40 +164,70 @@ class Question(models.Model):
         except (Quiz.DoesNotExist, Lesson.DoesNotExist):
             lesson = None  # the quiz form has its own errors to show first
         if lesson is not None and self.lesson_section not in lesson_sections(lesson):
-            errors.setdefault("lesson_section", []).append(
+            errors["lesson_section"] = [
                 f"The lesson has no heading with the id “{self.lesson_section}”."
-            )
+            ]
         if self.is_numeric:
             errors.update(self._numeric_errors())
-        elif self.computation or self.figures:
-            errors.setdefault("computation", []).append(
-                "Only numeric questions have a computation and figures: clear them."
-            )
+        else:
+            for name in ("computation", "figures", "mistakes"):
+                if getattr(self, name):
+                    errors[name] = [
+                        "Only numeric questions have a computation, figures and mistakes: "
+                        "clear them."
+                    ]
         if errors:
             raise ValidationError(errors)
 
     def _numeric_errors(self) -> dict[str, list[str]]:
         computation = self.computation_spec
         if computation is None:
-            return {"computation": ["Pick what the margin engine computes."]}
+            # An unknown name is already refused by the field's own choices.
+            missing = {"computation": ["Pick what the margin engine computes."]}
+            return {} if self.computation else missing
+        errors: dict[str, list[str]] = {}
+        well_formed = isinstance(self.mistakes, dict) and all(
+            isinstance(text, str) and text.strip() for text in self.mistakes.values()
+        )
+        mistakes = self.mistakes if isinstance(self.mistakes, dict) else {}
+        if not well_formed:
+            errors["mistakes"] = ['Give each mistake as "key": "the feedback to show", in words.']
+        unknown = set(mistakes) - set(computation.mistakes)
+        if unknown:
+            known = "; ".join(f"{key} ({label})" for key, label in computation.mistakes.items())
+            names = ", ".join(sorted(unknown))
+            errors.setdefault("mistakes", []).append(
+                f"This computation cannot recognise {names}. It knows: {known}."
+            )
         try:
-            numeric.check_spec(computation=computation, spec=self.figures, tolerance=self.tolerance)
-            figures = self.draw_figures(seed=0)
+            numeric.check_spec(
+                computation=computation,
+                spec=self.figures,
+                tolerance=self.tolerance,
+                mistakes=set(mistakes) & set(computation.mistakes),
+            )
         except numeric.FigureSpecError as error:
-            return {"figures": [str(error)]}
-        errors = {}
-        unknown = numeric.placeholders(self.prompt) - computation.figure_names
-        if unknown:
-            errors["prompt"] = [f"Unknown placeholders: {', '.join(sorted(unknown))}."]
-        working = set(numeric.solve(computation_key=computation.key, figures=figures).working)
-        allowed = computation.figure_names | working | {"answer"}
-        unknown = numeric.placeholders(self.explanation) - allowed
-        if unknown:
-            errors["explanation"] = [
-                f"Unknown placeholders: {', '.join(sorted(unknown))}. "
-                f"Available: {', '.join(sorted(allowed))}."
-            ]
+            errors["figures"] = [str(error)]
+        # The prompt is shown before answering: figures only, never the working.
+        if (problem := _unknown_placeholders([self.prompt], computation.figure_names)) is not None:
+            errors["prompt"] = [problem]
+        allowed = computation.figure_names | computation.working_names | {"answer"}
+        if (problem := _unknown_placeholders([self.explanation], allowed)) is not None:
+            errors["explanation"] = [problem]
+        feedback = [text for text in mistakes.values() if isinstance(text, str)]
+        if (problem := _unknown_placeholders(feedback, allowed)) is not None:
+            errors.setdefault("mistakes", []).append(problem)
         return errors
+
+
+def _unknown_placeholders(texts: list[str], allowed: set[str]) -> str | None:
+    unknown = set().union(*(numeric.placeholders(text) for text in texts)) - allowed
+    if not unknown:
+        return None
+    return (
+        f"Unknown placeholders: {', '.join(sorted(unknown))}. "
+        f"Available: {', '.join(sorted(allowed))}."
+    )
 
 
 def lesson_sections(lesson: Lesson) -> dict[str, str]:
@@ -307,29 +359,51 @@ class AttemptQuestion(models.Model):
     @property
     def shown_figures(self) -> dict[str, str]:
         computation = self.question.computation_spec
-        return computation.shown(self.figures) if computation and self.figures else {}
+        if computation is None or not self.figures:
+            return {}
+        return numeric.shown(computation.figures, self.figures)
 
     @property
     def prompt(self) -> str:
         return numeric.fill(self.question.prompt, self.shown_figures)
 
     @cached_property
-    def solution(self) -> numeric.Solution | None:
-        if not self.question.is_numeric:
+    def solution(self) -> Result | None:
+        computation = self.question.computation_spec
+        if not self.question.is_numeric or computation is None:
             return None
-        return numeric.solve(computation_key=self.question.computation, figures=self.figures)
+        return computation.solve(self.figures)
+
+    @cached_property
+    def values(self) -> dict[str, str]:
+        """What this attempt's texts may quote: figures, working values and the answer."""
+        solution = self.solution
+        if solution is None:
+            return {}
+        computation = self.question.computation_spec
+        return {
+            **self.shown_figures,
+            **numeric.shown(computation.working, solution.working),
+            "answer": numeric.show(ANSWER, solution.answer),
+        }
+
+    @property
+    def mistakes(self) -> dict[str, Decimal]:
+        """The question's recognised mistakes that apply to these figures, in grading order."""
+        solution = self.solution
+        if solution is None:
+            return {}
+        recognised = self.question.mistakes
+        return {key: value for key, value in solution.mistakes.items() if key in recognised}
+
+    def mistake_feedback(self, key: str) -> str:
+        return numeric.fill(self.question.mistakes.get(key, ""), self.values)
 
     @property
     def explanation(self) -> str:
-        solution = self.solution
-        if solution is None:
+        if self.solution is None:
             return self.question.explanation
-        values = {
-            **self.shown_figures,
-            **solution.working,
-            "answer": numeric.money(solution.answer),
-        }
-        return numeric.fill(self.question.explanation, values)
+        return numeric.fill(self.question.explanation, self.values)
 
 
 class Response(models.Model):
@@ -355,7 +429,4 @@ class Response(models.Model):
 
     @property
     def mistake_feedback(self) -> str:
-        solution = self.item.solution
-        if not self.mistake or solution is None:
-            return ""
-        return next((m.feedback for m in solution.mistakes if m.key == self.mistake), "")
+        return self.item.mistake_feedback(self.mistake) if self.mistake else ""

@@ -1,21 +1,17 @@
 """Reads: quizzes with the visitor's best score, attempts and their questions."""
 
-from dataclasses import dataclass
-
 from django.db.models import (
     Count,
     OuterRef,
     PositiveSmallIntegerField,
     Prefetch,
-    QuerySet,
     Subquery,
     Value,
     prefetch_related_objects,
 )
-from django.urls import reverse
 
 from lessons.models import Lesson
-from quiz.models import Attempt, AttemptQuestion, Choice, Question, Quiz, Response
+from quiz.models import Attempt, AttemptQuestion, Choice, Quiz, Response
 from quiz.visitors import Owner
 
 
@@ -43,44 +39,9 @@ def quiz_list(*, owner: Owner | None):
     )
 
 
-@dataclass(frozen=True, slots=True)
-class LessonQuiz:
-    """What a lesson page shows of its quiz."""
-
-    slug: str
-    question_count: int
-    best_score: int | None
-
-    def get_absolute_url(self) -> str:
-        return reverse("quiz:detail", kwargs={"slug": self.slug})
-
-
-def with_quiz(lessons: QuerySet[Lesson], *, owner: Owner | None) -> QuerySet[Lesson]:
-    """Lessons with their published quiz and the visitor's best score, in the same query."""
-    quiz = Quiz.objects.published().filter(lesson=OuterRef("pk")).order_by("pk")
-    questions = (
-        Question.objects.filter(quiz=OuterRef("quiz_id"))
-        .values("quiz")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return lessons.annotate(
-        quiz_id=Subquery(quiz.values("pk")[:1]),
-        quiz_slug=Subquery(quiz.values("slug")[:1]),
-        quiz_question_count=Subquery(questions[:1], output_field=PositiveSmallIntegerField()),
-        quiz_best_score=_best_score(owner, quiz="quiz_id"),
-    )
-
-
-def lesson_quiz(lesson: Lesson) -> LessonQuiz | None:
-    """The quiz of a lesson fetched through `with_quiz`; None if it has none published."""
-    if lesson.quiz_slug is None:
-        return None
-    return LessonQuiz(
-        slug=lesson.quiz_slug,
-        question_count=lesson.quiz_question_count or 0,
-        best_score=lesson.quiz_best_score,
-    )
+def quiz_for_lesson(*, lesson: Lesson, owner: Owner | None) -> Quiz | None:
+    """The lesson's published quiz with question_count and best_score, in one query."""
+    return quiz_list(owner=owner).filter(lesson=lesson).order_by("pk").first()
 
 
 def unfinished_attempt(*, quiz: Quiz, owner: Owner | None) -> Attempt | None:

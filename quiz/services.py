@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from quiz.grading import grade_choices, grade_numeric
 from quiz.models import Attempt, AttemptQuestion, Question, Quiz, Response
+from quiz.numeric import FigureSpecError
 from quiz.visitors import Owner
 
 STORED = Decimal("0.0001")
@@ -44,6 +45,14 @@ class ForeignChoice(Refused):
         super().__init__(
             "That answer is not one of this question's options, so it was not recorded. "
             "Nothing was changed."
+        )
+
+
+class QuestionUnusable(Refused):
+    def __init__(self, number: int) -> None:
+        super().__init__(
+            f"Question {number} of this quiz could not draw its figures just now, so no "
+            "attempt was started. Please try again; if it keeps happening, tell us."
         )
 
 
@@ -90,7 +99,11 @@ def attempt_start(
         seed = new_seed()
         figures = {}
         if question.is_numeric:
-            figures = question.draw_figures(seed=seed)
+            try:
+                figures = question.draw_figures(seed=seed)
+            except FigureSpecError:
+                # The admin checks twenty draws; an unlucky seed must not be a 500.
+                raise QuestionUnusable(number) from None
         items.append(
             AttemptQuestion(
                 attempt=attempt, question=question, number=number, seed=seed, figures=figures
@@ -159,13 +172,18 @@ def _graded_response(*, item: AttemptQuestion, answer: Answer) -> Response:
         if answer.number is None or answer.choice_ids:
             raise ForeignChoice()
         solution = item.solution
-        grade = grade_numeric(value=answer.number, solution=solution, tolerance=question.tolerance)
+        grade = grade_numeric(
+            value=answer.number,
+            answer=solution.answer,
+            mistakes=item.mistakes,
+            tolerance=question.tolerance,
+        )
         return Response(
             item=item,
             text=answer.text[:60],
             number=answer.number.quantize(STORED),
             expected=solution.answer.quantize(STORED),
-            mistake=grade.mistake.key if grade.mistake else "",
+            mistake=grade.mistake,
             is_correct=grade.is_correct,
         )
     flags = {choice.pk: choice.is_correct for choice in question.choices.all()}

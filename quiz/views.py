@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from quiz import selectors, services
 from quiz.feedback import feedback_for, options_for
 from quiz.forms import AnswerForm
-from quiz.models import Attempt, AttemptQuestion, Question, Quiz, lesson_sections
+from quiz.models import Attempt, AttemptQuestion, Quiz, lesson_sections
 from quiz.visitors import owner_from_request
 
 REFUSAL_STATUS = {
@@ -124,21 +124,20 @@ def _question_page(
     if hasattr(item, "response"):
         feedback = feedback_for(item, sections=lesson_sections(quiz.lesson))
         next_url = _next_url(attempt, after=item.number)
-    kind = item.question.kind
-    described_by = ["answer-hint"] if kind != Question.Kind.SINGLE else []
-    if form is not None and form.errors:
-        described_by.append("answer-error")
+        form = None  # answered: a result to read, not a form
+    elif form is None:
+        form = AnswerForm(item=item)
+    answered_options = feedback is not None and not item.question.is_numeric
     context = {
         "attempt": attempt,
         "quiz": quiz,
         "item": item,
         "prompt": item.prompt,
-        "kind": kind,
-        "described_by": " ".join(described_by),
-        "options": [] if item.question.is_numeric else options_for(item),
+        "kind": item.question.kind,
         "form": form,
-        "typed": (form.data.get("answer", "") if form else "")
-        or (item.response.text if feedback else ""),
+        "errors": form.error_summary() if form is not None else [],
+        "options": options_for(item) if answered_options else [],
+        "typed": item.response.text if feedback else "",
         "feedback": feedback,
         "next_url": next_url,
         "is_last": next_url == attempt.get_results_url(),

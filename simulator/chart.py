@@ -8,7 +8,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from simulator import formatting
+from core import numbers
 from simulator.engine import EquityCurve
 
 WIDTH, HEIGHT = 640, 320
@@ -64,7 +64,7 @@ def _nice_step(span: float) -> float:
 
 
 def _money_label(value: float) -> str:
-    sign = "-" if value < 0 else ""
+    sign = numbers.MINUS if value < 0 else ""
     value = abs(value)
     if value >= 1_000_000:
         return f"{sign}${value / 1_000_000:,.1f}M"
@@ -112,7 +112,7 @@ def build_chart(
                     Marker(
                         x(alive.price),
                         y(alive.equity),
-                        f"{label}: {who} liquidated at {formatting.price(alive.price)}",
+                        f"{label}: {who} liquidated at {numbers.price(alive.price)}",
                     )
                 )
         series.append(Series(label, style, path, tuple(markers), curve))
@@ -132,5 +132,5 @@ def build_chart(
         x_ticks=x_ticks,
         y_ticks=tuple(y_ticks),
         current_x=x(min(float(mark), x_max)),
-        current_label=f"{symbol} now: {formatting.price(mark)}",
+        current_label=f"{symbol} now: {numbers.price(mark)}",
     )

@@ -5,10 +5,18 @@ right or wrong, comes back to them as typed; the server does all validation.
 """
 
 import re
-from decimal import Decimal, InvalidOperation
+from collections.abc import Mapping
+from decimal import Decimal
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from core.forms import ErrorList, error_list
+from core.numbers import NotANumber, parse_number
+from simulator.engine import EngineError, Mode, Side
+from simulator.services import PositionSpec, Scenario, Simulation, simulate
 
 MAX_POSITIONS = 10
 MAX_MONEY = Decimal("1000000000")  # $1 billion: beyond any learner's account
@@ -20,19 +28,6 @@ SYMBOL_PATTERN = re.compile(r"^[A-Z0-9]{1,12}$")
 KNOWN_SYMBOLS = ["BTC", "ETH", "SOL"]
 
 
-def parse_number(raw: str) -> Decimal:
-    """Read '5,000', '$5000', ' 12.5 ' or -3 with a typographic minus (U+2212)."""
-    text = raw.strip().replace("\u2212", "-").replace(",", "").replace("_", "")
-    text = text.replace("$", "").replace(" ", "")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(raw) from None
-    if not value.is_finite():
-        raise ValueError(raw)
-    return value
-
-
 class NumberField(forms.Field):
     """A decimal typed as text, bounded, with messages that say what to type."""
 
@@ -40,10 +35,10 @@ class NumberField(forms.Field):
 
     def __init__(self, *, minimum: Decimal, maximum: Decimal, example: str, **kwargs):
         self.minimum, self.maximum, self.example = minimum, maximum, example
-        kwargs.setdefault("error_messages", {})
-        kwargs["error_messages"].setdefault(
-            "required", f"Enter the {kwargs.get('label', 'value').lower()}, like {example}"
-        )
+        messages = kwargs.setdefault("error_messages", {})
+        label = kwargs.get("label", "value")
+        messages.setdefault("required", f"Enter the {label.lower()}, like {example}")
+        messages.setdefault("invalid", f"{label} must be a number, like {example}")
         super().__init__(**kwargs)
 
     def to_python(self, value: str | None) -> Decimal | None:
@@ -51,10 +46,8 @@ class NumberField(forms.Field):
             return None
         try:
             return parse_number(str(value))
-        except ValueError:
-            raise ValidationError(
-                f"{self.label} must be a number, like {self.example}", code="invalid"
-            ) from None
+        except NotANumber:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
     def validate(self, value: Decimal | None) -> None:
         super().validate(value)
@@ -118,17 +111,16 @@ class PositionForm(forms.Form):
         maximum=MAX_PRICE,
         example="60,000",
     )
-    leverage = forms.DecimalField(
+    leverage = NumberField(
         label="Leverage",
-        min_value=1,
-        max_value=MAX_LEVERAGE,
+        minimum=Decimal(1),
+        maximum=MAX_LEVERAGE,
+        example="10",
         help_text="From 1x to 125x.",
         widget=forms.NumberInput(attrs={"min": 1, "max": 125, "step": "any"}),
         error_messages={
             "required": "Enter the leverage, from 1 to 125",
             "invalid": "Leverage must be a number from 1 to 125",
-            "min_value": "Leverage must be at least 1",
-            "max_value": "Leverage must be at most 125",
         },
     )
     size_basis = forms.ChoiceField(
@@ -202,7 +194,8 @@ PositionFormSet = forms.formset_factory(
 
 
 def parse_mark(raw: str) -> tuple[str, Decimal]:
-    """'-12%' is a move from entry, '54,000' a price: returns ('move'|'price', value)."""
+    """'-12%' is a move from entry, '54,000' a price: returns ('move'|'price', value).
+    Raises NotANumber."""
     text = raw.strip()
     if text.endswith("%"):
         return "move", parse_number(text[:-1])
@@ -240,7 +233,7 @@ class MarksForm(forms.Form):
             raw = cleaned.get(name) or "0%"
             try:
                 kind, value = parse_mark(raw)
-            except ValueError:
+            except NotANumber:
                 self.add_error(name, f"Enter {symbol}'s move like -12% or its price like 52,800")
                 continue
             if kind == "move" and not -100 <= value <= MAX_MOVE:
@@ -252,13 +245,188 @@ class MarksForm(forms.Form):
         return cleaned
 
 
-class LessonExampleForm(forms.Form):
-    """Lesson 4's compact simulator: how far BTC falls, ETH held at its entry."""
+PREFIX = "positions"
+POSITION_FIELDS = list(PositionForm.base_fields)
+NEW_ROW = {"size_basis": "margin", "margin_mode": "account"}
 
-    btc_move = forms.IntegerField(
-        label="BTC's move from 60,000",
-        min_value=-60,
-        max_value=0,
-        initial=-12,
-        widget=forms.NumberInput(attrs={"type": "range", "step": 1, "class": "form-range"}),
-    )
+
+def _rows(data: Mapping[str, str]) -> list[dict[str, str]]:
+    """The position rows as typed, in order, for re-rendering after an edit."""
+    try:
+        total = int(data.get(f"{PREFIX}-TOTAL_FORMS", "1"))
+    except ValueError:
+        total = 1
+    total = min(max(total, 0), MAX_POSITIONS)
+    return [
+        {name: data.get(f"{PREFIX}-{i}-{name}", "") for name in POSITION_FIELDS}
+        for i in range(total)
+    ]
+
+
+def _symbols(rows: list[dict[str, str]]) -> list[str]:
+    symbols = (row.get("symbol", "").strip().upper() for row in rows)
+    return list(dict.fromkeys(s for s in symbols if SYMBOL_PATTERN.fullmatch(s)))
+
+
+class SimulatorForms:
+    """The simulator's three forms (account, positions, marks) over one set of data,
+    and the simulation they add up to.
+
+    `SimulatorForms(data)` judges what was typed: `is_valid()` cleans the forms and
+    then runs the engine, whose refusals (isolated margins above the balance) become
+    form errors too. `SimulatorForms()` is the empty simulator, and `edit()` re-renders
+    what was typed with a row added or removed, without judging it yet.
+    """
+
+    def __init__(self, data: Mapping[str, str] | None = None) -> None:
+        self.data = data
+        self.notice = ""
+        self.simulation: Simulation | None = None
+        self._valid: bool | None = None
+        if data is None:
+            self.account_form = AccountForm()
+            self.formset = PositionFormSet(rows=[dict(NEW_ROW)], prefix=PREFIX)
+            self.marks_form = MarksForm(symbols=[])
+            self.marks_changed = False
+            return
+        symbols = _symbols(_rows(data))
+        self.account_form = AccountForm(data)
+        self.formset = PositionFormSet(data, prefix=PREFIX)
+        self.marks_form = MarksForm(data, symbols=symbols)
+        # The scenario fields follow the symbols typed above them.
+        self.marks_changed = {f"mark_{s}" for s in symbols} != {
+            k for k in data if k.startswith("mark_")
+        }
+
+    @classmethod
+    def edit(cls, data: Mapping[str, str], *, action: str) -> "SimulatorForms":
+        """What was typed with a row added ("add") or removed ("remove-<index>")."""
+        rows = _rows(data)
+        notice = ""
+        if action == "add":
+            if len(rows) < MAX_POSITIONS:
+                rows.append(dict(NEW_ROW))
+                notice = f"Position {len(rows)} added."
+            else:
+                notice = f"You can simulate at most {MAX_POSITIONS} positions."
+        elif action.startswith("remove-"):
+            index = action.removeprefix("remove-")
+            if index.isdigit() and int(index) < len(rows) and len(rows) > 1:
+                rows.pop(int(index))
+                notice = f"Position {int(index) + 1} removed."
+        initial = {key: data.get(key) for key in data if not key.startswith(PREFIX)}
+        forms = cls()
+        forms.account_form = AccountForm(initial=initial)
+        forms.formset = PositionFormSet(rows=rows, prefix=PREFIX)
+        forms.marks_form = MarksForm(initial=initial, symbols=_symbols(rows))
+        forms.notice = notice
+        return forms
+
+    @property
+    def is_bound(self) -> bool:
+        return self.data is not None
+
+    def is_valid(self) -> bool:
+        """Every form is valid and the engine can simulate the scenario."""
+        if not self.is_bound:
+            return False
+        if self._valid is None:
+            forms = [self.account_form, self.formset, self.marks_form]
+            self._valid = all([form.is_valid() for form in forms])  # a list: every form cleans
+            if self._valid:
+                try:
+                    self.simulation = simulate(scenario=self.scenario())
+                except EngineError as error:
+                    self.account_form.add_error("balance", str(error))
+                    self._valid = False
+        return self._valid
+
+    def scenario(self) -> Scenario:
+        """The cleaned forms as a scenario; only once the forms are valid."""
+        account = self.account_form.cleaned_data
+        positions = tuple(
+            PositionSpec(
+                symbol=row["symbol"],
+                side=Side(row["side"]),
+                entry_price=row["entry_price"],
+                leverage=row["leverage"],
+                size_basis=row["size_basis"],
+                size=row["size"],
+                margin_mode=Mode(row["margin_mode"]) if row["margin_mode"] in Mode else None,
+            )
+            for row in self.formset.cleaned_data
+            if row
+        )
+        marks = self.marks_form.cleaned_data
+        return Scenario(
+            balance=account["balance"],
+            mode=Mode(account["mode"]),
+            positions=positions,
+            marks={symbol: marks[f"mark_{symbol}"] for symbol in self.marks_form.symbols},
+            tiered=account["tiers"] == "tiered",
+            chart_symbol=marks.get("chart_symbol") or None,
+        )
+
+    @property
+    def errors(self) -> ErrorList:
+        """(field id, message) for the error summary, in the order of the page."""
+        if not self.is_bound or self.is_valid():
+            return []
+        labelled = [(self.account_form, "")]
+        labelled += [(form, f"Position {n}: ") for n, form in enumerate(self.formset, start=1)]
+        labelled += [(self.marks_form, "")]
+        errors = error_list(labelled, fallback="simulator-form")
+        errors += [(PREFIX, message) for message in self.formset.non_form_errors()]
+        return errors
+
+    @property
+    def share_url(self) -> str:
+        """The simulator's address for this scenario: the fields that make it up, as
+        typed, in form order, and nothing else that came with the post."""
+        if not self.is_valid():
+            return ""
+        assert self.data is not None  # a valid set of forms is bound
+        rows = self.formset.total_form_count()
+        names = [*self.account_form.fields, f"{PREFIX}-TOTAL_FORMS", f"{PREFIX}-INITIAL_FORMS"]
+        names += [f"{PREFIX}-{i}-{name}" for i in range(rows) for name in POSITION_FIELDS]
+        names += list(self.marks_form.fields)
+        fields = [(name, self.data[name]) for name in names if name in self.data]
+        fields = [
+            (name, str(rows)) if name == f"{PREFIX}-TOTAL_FORMS" else (name, value)
+            for name, value in fields
+        ]
+        return reverse("simulator:index") + "?" + urlencode(fields)
+
+
+class RangeForm(forms.Form):
+    """The one slider of a lesson's simulator. Its field is named after the widget, so
+    several widgets on a page, and the page's own address, keep their values apart."""
+
+    def __init__(
+        self,
+        data: Mapping[str, str] | None = None,
+        *,
+        name: str,
+        label: str,
+        minimum: Decimal,
+        maximum: Decimal,
+        step: Decimal,
+        **kwargs,
+    ) -> None:
+        super().__init__(data, **kwargs)
+        self.name, self.minimum, self.step = name, minimum, step
+        attrs = {"type": "range", "min": minimum, "max": maximum, "step": step}
+        self.fields[name] = NumberField(
+            label=label,
+            minimum=minimum,
+            maximum=maximum,
+            example=f"{minimum:f}",
+            widget=forms.NumberInput(attrs={**attrs, "class": "form-range"}),
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        value = cleaned.get(self.name)
+        if value is not None and (value - self.minimum) % self.step:
+            self.add_error(self.name, f"Pick a value in steps of {self.step:f}")
+        return cleaned

@@ -7,6 +7,7 @@ about requests or templates.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core.numbers import money
 from simulator.chart import Chart, build_chart
 from simulator.engine import (
     Account,
@@ -22,7 +23,6 @@ from simulator.engine import (
     evaluate,
     with_mode,
 )
-from simulator.formatting import money
 
 # Binance's BTCUSDT tiers as its liquidation-price FAQ gives them (notional
 # floor, rate); the "tiered" option applies them to every symbol. Sources and
@@ -98,6 +98,14 @@ class Simulation:
     @property
     def outcomes(self) -> tuple[ModeOutcome, ModeOutcome]:
         return (self.chosen, self.other)
+
+    @property
+    def by_position(self) -> list[tuple[PositionSpec, tuple[PositionRow | None, ...]]]:
+        """Each position with its row in each outcome (None where a mode was not possible)."""
+        return [
+            (spec, tuple(o.rows[i] if o.rows else None for o in self.outcomes))
+            for i, spec in enumerate(self.scenario.positions)
+        ]
 
 
 def entry_prices(scenario: Scenario) -> dict[str, Decimal]:

@@ -1,58 +1,77 @@
+"""One short view per interaction with the simulator, each with its own address:
+
+- /simulator/            GET: the page for the scenario in the address (cached);
+                         POST: the form submitted (303 to the scenario's address,
+                         or the page with errors); with htmx, the simulator partial.
+- /simulator/results/    POST from htmx while typing: the results partial.
+- /simulator/positions/  POST: add or remove a position row.
+- /simulator/widget/     GET from htmx: a lesson widget's outcome for one value.
+"""
+
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    QueryDict,
+)
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from academy.page_cache import render_cached_page
+from core.page_cache import render_cached_page
 from lessons.rendering import render_markdown
-from simulator.forms import MAX_POSITIONS, LessonExampleForm
-from simulator.pages import (
-    RESULTS_CACHE_SECONDS,
-    SimulatorPage,
-    calculated_page,
-    edited_page,
-    empty_page,
-    lesson_example_data,
-    lesson_example_results,
-    missing_preset_page,
-)
-from simulator.presets import PRESETS, preset_data
+from simulator import lesson_widget
+from simulator.forms import MAX_POSITIONS, SimulatorForms
+from simulator.lesson_widget import ATTRIBUTES, RESULTS_CACHE_SECONDS, outcome, read_widget
+from simulator.selectors import preset, preset_data, presets
 
 METHODOLOGY = Path(__file__).resolve().parent.parent / "docs" / "methodology.md"
 TEMPLATE = "simulator/simulator.html"
+MISSING_PRESET = (
+    "presets-title",
+    "There is no example by that name. Start from one of these examples.",
+)
+# Lesson 4's widget, which /simulator/lesson-example/?btc_move=N used to serve alone.
+LESSON_4_WIDGET = {
+    "preset": "two-isolated",
+    "control": "move:BTC",
+    "min": "-60",
+    "max": "0",
+    "value": "-12",
+    "id": "btc-move",
+}
 
 
-def see_other(url: str) -> HttpResponseRedirect:
-    """303: after a POST, the browser GETs the result page (post/redirect/get)."""
-    return HttpResponseRedirect(url, status=303)
-
-
-def _page_for(data: QueryDict) -> SimulatorPage:
-    action = data.get("action", "")
-    if action:
-        return edited_page(data, action)
-    return calculated_page(data) if data else empty_page()
-
-
-def _context(page: SimulatorPage) -> dict:
+def _context(forms: SimulatorForms, *, errors: list[tuple[str, str]] | None = None) -> dict:
     return {
-        "page": page,
-        "presets": PRESETS,
+        "forms": forms,
+        "errors": forms.errors if errors is None else errors,
+        # Called by the template only where it lists them (not in the partials).
+        "presets": lambda: list(presets().values()),
         "max_positions": MAX_POSITIONS,
         "breadcrumbs": [("Simulator", None)],
     }
 
 
-def _get_page(request: HttpRequest) -> SimulatorPage:
-    if "preset" not in request.GET:
-        return _page_for(request.GET)
-    data = preset_data(request.GET["preset"])
-    return missing_preset_page() if data is None else _page_for(data)
+def _page_context(query: QueryDict) -> dict:
+    """The page for an address: empty, a preset, or the scenario its fields spell out."""
+    if "preset" not in query:
+        return _context(SimulatorForms(query) if query else SimulatorForms())
+    data = preset_data(query["preset"])
+    if data is None:
+        return {**_context(SimulatorForms(), errors=[MISSING_PRESET]), "missing": True}
+    return _context(SimulatorForms(data))
+
+
+def _status(context: dict) -> int:
+    return 404 if context.get("missing") else 422 if context["errors"] else 200
 
 
 def _digest(text: str) -> str:
@@ -61,43 +80,49 @@ def _digest(text: str) -> str:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def simulator(request: HttpRequest) -> HttpResponse:
-    if request.method != "POST":
-        # The address is the whole scenario, so its page is the same for everyone.
-        return render_cached_page(
-            request,
-            key=f"simulator:{_digest(request.META.get('QUERY_STRING', ''))}",
-            template_name=TEMPLATE,
-            build_context=lambda: _context(_get_page(request)),
-            status=lambda context: context["page"].status,
-        )
-    data = request.POST
-    target = request.htmx.target if request.htmx else None
-    if target == "results" and not data.get("action"):
-        return _results(request, data)
-    page = _page_for(data)
-    if not request.htmx:
-        if page.simulation and not data.get("action"):
-            return see_other(page.share_url)
-        return render(request, TEMPLATE, _context(page), status=page.status)
-    partial = "positions" if target == "positions" else "simulator"
-    response = render(request, f"{TEMPLATE}#{partial}-response", _context(page))
-    if page.share_url:
-        response["HX-Replace-Url"] = page.share_url
-    return response
+    if request.method == "POST":
+        return _submit(request)
+    # The address is the whole scenario, so its page is the same for everyone.
+    return render_cached_page(
+        request,
+        key=f"simulator:{_digest(request.META.get('QUERY_STRING', ''))}",
+        template_name=TEMPLATE,
+        build_context=lambda: _page_context(request.GET),
+        status=_status,
+    )
 
 
-def _results(request: HttpRequest, data: QueryDict) -> HttpResponse:
+def _submit(request: HttpRequest) -> HttpResponse:
+    """The form submitted: post/redirect/get to the scenario's address, or the errors
+    with what was typed. htmx swaps the simulator in place (a 200, which htmx swaps)."""
+    forms = SimulatorForms(request.POST)
+    valid = forms.is_valid()
+    if request.htmx:
+        response = render(request, f"{TEMPLATE}#simulator-response", _context(forms))
+        if valid:
+            response["HX-Replace-Url"] = forms.share_url
+        return response
+    if valid:
+        return HttpResponseRedirect(forms.share_url, status=303)
+    return render(request, TEMPLATE, _context(forms), status=422)
+
+
+@require_POST
+def results(request: HttpRequest) -> HttpResponse:
     """The results partial for live updates. The same scenario always gives the same
     partial, so it is kept for a while: sliding back and forth, or many learners on
     one lesson preset, cost one computation."""
+    if not request.htmx:
+        return _submit(request)  # nothing asks here without htmx; treat it as a submit
+    data = request.POST
     scenario = sorted(
         (k, v) for k, values in data.lists() if k != "csrfmiddlewaretoken" for v in values
     )
 
     def build() -> tuple[str, str]:
-        page = calculated_page(data)
-        html = render_to_string(f"{TEMPLATE}#results-response", _context(page), request=request)
-        return html, page.share_url
+        forms = SimulatorForms(data)
+        html = render_to_string(f"{TEMPLATE}#results-response", _context(forms), request=request)
+        return html, forms.share_url
 
     key = f"simulator-results:{_digest(repr(scenario))}"
     html, share_url = cache.get_or_set(key, build, RESULTS_CACHE_SECONDS)
@@ -105,6 +130,41 @@ def _results(request: HttpRequest, data: QueryDict) -> HttpResponse:
     if share_url:
         response["HX-Replace-Url"] = share_url
     return response
+
+
+@require_POST
+def positions(request: HttpRequest) -> HttpResponse:
+    """Add a position row or remove one, keeping what was typed, unjudged."""
+    forms = SimulatorForms.edit(request.POST, action=request.POST.get("action", ""))
+    if request.htmx:
+        return render(request, f"{TEMPLATE}#positions-response", _context(forms))
+    return render(request, TEMPLATE, _context(forms))
+
+
+@require_safe
+def widget(request: HttpRequest) -> HttpResponse:
+    """A lesson widget's outcome for the value its slider sends, for htmx to swap in."""
+    return _widget(request, {name: request.GET[name] for name in ATTRIBUTES if name in request.GET})
+
+
+@require_safe
+def lesson_example(request: HttpRequest) -> HttpResponse:
+    """The old address of lesson 4's widget: ?btc_move=N."""
+    return _widget(request, LESSON_4_WIDGET)
+
+
+def _widget(request: HttpRequest, attrs: Mapping[str, str]) -> HttpResponse:
+    spec, problems = read_widget(attrs, number=1, find_preset=preset)
+    if spec is None:
+        text = "This lesson simulator address is not right: " + "; ".join(problems) + "."
+        return HttpResponseBadRequest(text, content_type="text/plain; charset=utf-8")
+    result = outcome(spec, spec.chosen_value(request.GET))
+    open_url = result.share_url or spec.preset_url
+    if not request.htmx:
+        # Only htmx asks here; anyone else gets the same scenario in the full simulator.
+        return redirect(open_url)
+    context = {"spec": spec, "outcome": result, "open_url": open_url}
+    return render(request, f"{lesson_widget.TEMPLATE}#fragment", context)
 
 
 @require_safe
@@ -118,15 +178,3 @@ def methodology(request: HttpRequest) -> HttpResponse:
             "breadcrumbs": [("Simulator", reverse("simulator:index")), ("Methodology", None)],
         },
     )
-
-
-@require_safe
-def lesson_example(request: HttpRequest) -> HttpResponse:
-    """The compact simulator in lesson 4: isolated and cross outcomes for one BTC move."""
-    form = LessonExampleForm(request.GET)
-    move = form.cleaned_data["btc_move"] if form.is_valid() else 0
-    if not request.htmx:
-        # Only htmx asks here; anyone else gets the same scenario in the full simulator.
-        return redirect(calculated_page(lesson_example_data(move)).share_url)
-
-    return HttpResponse(lesson_example_results(move))

@@ -18,9 +18,11 @@ import django
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from core.content import load_content  # noqa: E402
 from quiz.models import Quiz, Response  # noqa: E402
 from quiz.services import Answer, answer_submit, attempt_start  # noqa: E402
 from quiz.visitors import Owner  # noqa: E402
@@ -30,6 +32,7 @@ VISITORS = 8
 
 def main() -> None:
     call_command("migrate", verbosity=0)
+    load_content(settings.CONTENT_DIR)  # the margin quiz, as `make run` loads it
     quiz = Quiz.objects.get(slug="isolated-vs-cross-margin")
     attempts = [attempt_start(quiz=quiz, owner=Owner(visitor=f"v{i}")) for i in range(VISITORS)]
     jobs = []

@@ -35,6 +35,14 @@ def lesson_4(db) -> Lesson:
     return Lesson.objects.select_related("level").get(level__slug="beginner", number=4)
 
 
+@pytest.fixture
+def content(tmp_path):
+    """A copy of the shipped content folder, to change."""
+    from tests.content_files import copy_content
+
+    return copy_content(tmp_path)
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """A cached page or rendering must not outlive the test whose data made it."""

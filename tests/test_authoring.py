@@ -10,7 +10,7 @@ from core.content import load_content
 from lessons.models import Lesson
 from quiz.models import Attempt, Question, Quiz
 from simulator.engine import Account, Position, liquidation_price
-from tests.authoring import content_with_example, example_files
+from tests.content_files import content_with_example, example_files
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from quiz.models import Quiz
 from simulator.forms import PositionForm
-from simulator.presets import preset_data
+from simulator.selectors import preset_data
 from tests.conftest import LESSON_4_URL
 
 pytestmark = pytest.mark.django_db
@@ -84,13 +84,25 @@ def assert_clear(response, *, expect: str = "") -> None:
         assert expect in html if expect else html.strip()
 
 
-@examples(550)
+@examples(300)
 @given(data=simulator_data(), htmx=st.booleans())
-def test_simulator_posts(client, data, htmx):
-    headers = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "results"} if htmx else {}
+def test_simulator_submits(client, data, htmx):
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     response = client.post("/simulator/", form_body(data), content_type=FORM, **headers)
     assert_clear(response, expect="There is a problem")
     if htmx and response.status_code != 400:
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert "Results appear once the form is complete" in html or "equity is" in html
+
+
+@examples(300)
+@given(data=simulator_data())
+def test_live_results(client, data):
+    headers = {"HTTP_HX_REQUEST": "true"}
+    response = client.post("/simulator/results/", form_body(data), content_type=FORM, **headers)
+    assert_clear(response)
+    if response.status_code != 400:
         assert response.status_code == 200
         html = response.content.decode()
         assert "Results appear once the form is complete" in html or "equity is" in html
@@ -103,11 +115,20 @@ def test_simulator_share_urls(client, data):
 
 
 @examples(250)
-@given(data=simulator_data(), action=st.one_of(st.sampled_from(["add", "remove-0"]), hostile_text))
-def test_simulator_row_actions(client, data, action):
-    response = client.post("/simulator/", form_body({**data, "action": action}), content_type=FORM)
-    assert response.status_code in (200, 303, 400, 422)
-    assert_clear(response, expect="There is a problem")
+@given(
+    data=simulator_data(),
+    action=st.one_of(st.sampled_from(["add", "remove-0", "remove-1"]), hostile_text),
+    htmx=st.booleans(),
+)
+def test_simulator_row_actions(client, data, action, htmx):
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    body = form_body({**data, "action": action})
+    response = client.post("/simulator/positions/", body, content_type=FORM, **headers)
+    assert response.status_code in (200, 400)
+    assert_clear(response)
+    if response.status_code == 200:
+        html = response.content.decode()
+        assert 'id="positions"' in html and "There is a problem" not in html
 
 
 @examples(250)
@@ -118,7 +139,34 @@ def test_lesson_simulator(client, move, extra, htmx):
     assert response.status_code == (200 if htmx else 302)
     if not htmx:
         assert_clear(client.get(response["Location"]))
-    assert_clear(client.get(LESSON_4_URL, {"btc_move": move}))
+    lesson = client.get(LESSON_4_URL, {"btc_move": move, extra[:20] or "x": extra})
+    assert lesson.status_code == 200
+    assert "Open these positions in the full simulator" in lesson.content.decode()
+
+
+WIDGET = {"preset": "two-isolated", "control": "move:BTC", "min": "-60", "max": "0", "id": "w"}
+widget_settings = st.sampled_from([*WIDGET, "step", "value", "title"])
+controls = st.sampled_from(["move:BTC", "move:ETH", "leverage:1", "margin:2", "balance"])
+
+
+@examples(400)
+@given(
+    changes=st.dictionaries(widget_settings, st.one_of(hostile_text, controls), max_size=4),
+    value=hostile_text,
+    htmx=st.booleans(),
+)
+def test_lesson_widget_fragment(client, changes, value, htmx):
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = client.get("/simulator/widget/", {**WIDGET, **changes, "w": value}, **headers)
+    assert response.status_code in (200, 302, 400)
+    if response.status_code == 400:
+        assert "This lesson simulator address is not right: " in response.content.decode()
+    elif htmx:
+        assert response.status_code == 200
+        assert "hx-swap-oob" in response.content.decode()
+    else:
+        assert response.status_code == 302
+        assert_clear(client.get(response["Location"]))
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from simulator.presets import preset_data
+from simulator.selectors import preset_data
 from tests.conftest import LESSON_4_URL
 
 pytestmark = pytest.mark.django_db

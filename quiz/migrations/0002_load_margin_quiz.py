@@ -1,22 +1,10 @@
 from django.db import migrations
 
-from quiz.content import load_shipped_quizzes
-
-
-def load(apps, schema_editor):
-    load_shipped_quizzes(
-        lesson_model=apps.get_model("lessons", "Lesson"),
-        quiz_model=apps.get_model("quiz", "Quiz"),
-        question_model=apps.get_model("quiz", "Question"),
-        choice_model=apps.get_model("quiz", "Choice"),
-        update=False,
-    )
-
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("quiz", "0001_initial"),
-        ("lessons", "0002_load_shipped_lessons"),
-    ]
+    """Once loaded the margin quiz from Python; quizzes are content files now, loaded by
+    `manage.py load_content`. Kept, empty, so that migration history stays intact."""
 
-    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
+    dependencies = [("quiz", "0001_initial")]
+
+    operations = []

@@ -5,10 +5,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from core.numbers import money
 from quiz.models import Attempt, AttemptQuestion, Question
-from quiz.numeric import money
 from tests.browser.conftest import assert_accessible
 from tests.conftest import LESSON_4_URL
+from tests.quiz.conftest import first_mistake
 
 QUIZ_PATH = "/quiz/isolated-vs-cross-margin/"
 QUESTION_URL = re.compile(r"/quiz/attempts/(\d+)/questions/(\d+)/(?:#.*)?$")
@@ -25,8 +26,8 @@ def answer(page: Page, entry: AttemptQuestion, *, right: bool = True) -> None:
     """Fill in the answer the way a learner would, then press Check answer."""
     question = entry.question
     if question.kind == Question.Kind.NUMERIC:
-        typed = money(entry.solution.answer) if right else "1"
-        page.get_by_label("Your answer").fill(typed)
+        typed = money(entry.solution.answer, trim=True) if right else "1"
+        amount_field(page, entry).fill(typed)
     else:
         choices = list(question.choices.filter(is_correct=right))
         if question.kind == Question.Kind.SINGLE or not right:
@@ -34,6 +35,11 @@ def answer(page: Page, entry: AttemptQuestion, *, right: bool = True) -> None:
         for choice in choices:
             page.get_by_label(choice.text, exact=True).check()
     page.get_by_role("button", name="Check answer").click()
+
+
+def amount_field(page: Page, entry: AttemptQuestion):
+    """A numeric question's input, found by its label: the prompt with this attempt's figures."""
+    return page.get_by_role("textbox", name=entry.prompt, exact=True)
 
 
 def start_from_the_lesson(page: Page, base_url: str) -> None:
@@ -118,12 +124,12 @@ def test_a_numeric_question_explains_a_common_mistake(page: Page, base_url):
     start_from_the_lesson(page, base_url)
     page.goto(page.url.replace("/questions/1/", "/questions/6/"))
     entry = current_item(page)
-    mistake = entry.solution.mistakes[0]
-    page.get_by_label("Your answer").fill(money(mistake.value))
+    _, value, feedback = first_mistake(entry)
+    amount_field(page, entry).fill(money(value, trim=True))
     page.get_by_role("button", name="Check answer").click()
-    expect(page.locator("#feedback")).to_contain_text(mistake.feedback)
+    expect(page.locator("#feedback")).to_contain_text(feedback)
     expect(page.locator("#feedback")).to_contain_text(
-        f"Right answer {money(entry.solution.answer)}"
+        f"Right answer {money(entry.solution.answer, trim=True)}"
     )
 
 
@@ -146,7 +152,8 @@ def test_the_error_summary_takes_focus_and_leads_to_the_field(page: Page, base_u
     summary = page.locator(".error-summary")
     expect(summary).to_be_focused()
     summary.get_by_role("link", name="Select an answer").click()
-    expect(page).to_have_url(re.compile(r"#answer-\d+$"))
+    expect(page).to_have_url(re.compile(r"#answer_0$"))
+    expect(page.locator("#answer_0")).to_be_focused()  # the first option, in the fieldset
     # Nothing was recorded, and the question still takes an answer.
     assert not Attempt.objects.get().items.filter(response__isnull=False).exists()
     answer(page, current_item(page))

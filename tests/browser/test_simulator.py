@@ -87,11 +87,20 @@ def test_try_this_link_from_the_lesson(page: Page, base_url):
 def test_lesson_widget_updates_in_place(page: Page, base_url):
     page.goto(base_url + LESSON_4_URL)
     mark_page(page)
-    widget = page.locator("#lesson-simulator")
+    widget = page.locator("#btc-move")
     expect(widget).to_contain_text("All cross: nothing is liquidated; equity is $3,800.00.")
-    widget.get_by_label("BTC's move from 60,000").fill("-55")
-    expect(widget).to_contain_text("All cross: BTC long, ETH long liquidated")
+    slider = widget.get_by_label("BTC's move from 60,000, from \u221260% to 0%")
+    slider.fill("-55")
+    outcome = page.locator("#btc-move-outcome")
+    expect(outcome).to_have_attribute("aria-live", "polite")
+    expect(outcome).to_contain_text("BTC \u221255%: 27,000.00")
+    expect(outcome).to_contain_text("All cross: BTC long, ETH long liquidated")
+    # The link to the full simulator follows the slider (swapped out of band).
+    link = widget.get_by_role("link", name="Open these positions in the full simulator")
+    expect(link).to_have_attribute("href", re.compile(r"mark_BTC=-55%25"))
     assert still_same_document(page)
+    link.click()
+    expect(page.locator(SUMMARY)).to_contain_text("All cross: BTC long, ETH long liquidated")
 
 
 @pytest.fixture
@@ -121,9 +130,13 @@ def test_the_lesson_widget_works_without_javascript(no_js_page: Page):
     page.goto(LESSON_4_URL)
     page.get_by_label("BTC's move from 60,000").fill("-55")
     page.get_by_role("button", name="Show the outcome").click()
-    expect(page).to_have_url(re.compile(r"\?btc_move=-55#lesson-simulator$"))
-    expect(page.locator("#lesson-simulator")).to_contain_text("BTC -55%")
-    expect(page.locator("#lesson-simulator")).to_contain_text("All cross: BTC long, ETH long")
+    expect(page).to_have_url(re.compile(r"\?btc_move=-55#btc-move$"))
+    widget = page.locator("#btc-move")
+    expect(widget).to_contain_text("BTC \u221255%: 27,000.00")
+    expect(widget).to_contain_text("All cross: BTC long, ETH long")
+    expect(widget.get_by_label("BTC's move from 60,000")).to_have_value("-55")
+    widget.get_by_role("link", name="Open these positions in the full simulator").click()
+    expect(page.locator(SUMMARY)).to_contain_text("All cross: BTC long, ETH long liquidated")
 
 
 @pytest.mark.parametrize(
@@ -140,6 +153,27 @@ def test_the_lesson_widget_works_without_javascript(no_js_page: Page):
 def test_simulator_states_have_no_accessibility_violations(page: Page, base_url, path, scheme):
     page.emulate_media(color_scheme=scheme)
     page.goto(base_url + path)
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_lesson_widget_has_no_accessibility_violations(page: Page, base_url, scheme):
+    page.emulate_media(color_scheme=scheme)
+    page.goto(base_url + LESSON_4_URL)
+    page.locator("#btc-move").get_by_label("BTC's move from 60,000").fill("-40")
+    expect(page.locator("#btc-move-outcome")).to_contain_text("BTC \u221240%")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_widget_as_the_lesson_renders_it_has_no_accessibility_violations(
+    page: Page, base_url, scheme
+):
+    """What a browser without JavaScript gets after "Show the outcome" (axe itself needs
+    JavaScript, so it runs in a page that has it)."""
+    page.emulate_media(color_scheme=scheme)
+    page.goto(base_url + LESSON_4_URL + "?btc_move=-55")
+    expect(page.locator("#btc-move-outcome")).to_contain_text("BTC \u221255%")
     assert_accessible(page)
 
 

@@ -1,39 +1,16 @@
 """Lessons as content files: loading keeps admin edits; each mistake names its file and field."""
 
-import shutil
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from core.content import ContentError, load_content
 from lessons.models import Lesson, Level
+from tests.content_files import edit, problems_of
 
 pytestmark = pytest.mark.django_db
 
 LESSON_4_FILE = "beginner/04-isolated-vs-cross-margin.md"
-
-
-@pytest.fixture
-def content(tmp_path) -> Path:
-    """A copy of the shipped content folder to change."""
-    root = tmp_path / "content"
-    shutil.copytree(settings.CONTENT_DIR, root)
-    return root
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
-
-
-def problems_of(root: Path) -> list[str]:
-    with pytest.raises(ContentError) as caught:
-        load_content(root)
-    return [str(problem) for problem in caught.value.problems]
 
 
 def test_the_shipped_lessons_are_loaded_with_their_front_matter(lesson_4):
@@ -125,15 +102,15 @@ def test_a_bad_file_leaves_everything_as_it_was(content):
         ("number: 4", "number: 4\nauthor: me", "md: author: is not a field here"),
         ("title: Isolated vs Cross Margin\n", "", "md: title: is missing; it is required"),
         ("slug: isolated-vs-cross-margin", "slug: Isolated vs Cross", "md: slug: Enter a valid"),
-        ("number: 4", "number: 3", "md: __all__: Lesson with this Level and Number already exists"),
-        ("title: Isolated", "title: [Isolated", "md: is not valid YAML (line 2)"),
+        ("number: 4", "number: 3", "md: the file: Another lesson in this level has this number."),
+        ("title: Isolated", "title: [Isolated", "md: is not valid YAML (line 3)"),
         ("---\ntitle", "title", "md: front matter: is missing"),
         (
             "[[simulator ",
             "[[calculator ",
             "md: body: Line 96: there is no embed called “calculator” (known: simulator)",
         ),
-        ('title="Try it', "title=\"Try it's", "md: body: Simulator 1 (line 96): cannot read its"),
+        ('title="Try it', "title=Try it", "md: body: Simulator 1 (line 96): cannot read its"),
         ("[[simulator id=btc-move", "[[simulator btc-move", "“btc-move” is not name=value"),
     ],
 )

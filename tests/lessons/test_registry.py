@@ -47,6 +47,7 @@ def test_an_embed_must_be_a_line_of_its_own():
         ("[[echo a=1 a=2]]", "Echo 1 (line 1): “a” is given twice."),
         ("[[echo bad=1]]", "Echo 1 (line 1): bad is not allowed"),
         ("[[nothing x=1]]", "Line 1: there is no embed called “nothing” (known: "),
+        ("[[echo id=a]]\n[[echo id=a]]", "Echo 2 (line 2): its id “a” is taken by Echo 1"),
     ],
 )
 def test_embed_problems_say_which_embed_and_what(echo, line, problem):

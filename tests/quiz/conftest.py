@@ -1,12 +1,14 @@
 """Helpers for the quiz tests: the shipped margin quiz and a way to answer it."""
 
 import re
+from decimal import Decimal
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 
+from core.numbers import money
 from quiz.models import Attempt, AttemptQuestion, Question, Quiz
-from quiz.numeric import money
 
 QUIZ_URL = "/quiz/isolated-vs-cross-margin/"
 
@@ -14,6 +16,13 @@ QUIZ_URL = "/quiz/isolated-vs-cross-margin/"
 @pytest.fixture
 def margin_quiz(db) -> Quiz:
     return Quiz.objects.get(slug="isolated-vs-cross-margin")
+
+
+@pytest.fixture
+def admin_client(client):
+    user = get_user_model().objects.create_superuser("editor", password="x-long-password")
+    client.force_login(user)
+    return client
 
 
 def start(client: Client) -> Attempt:
@@ -36,7 +45,7 @@ def right_answer(entry: AttemptQuestion) -> dict:
     """The post that answers this question correctly (read from the server side)."""
     question = entry.question
     if question.kind == Question.Kind.NUMERIC:
-        return {"answer": money(entry.solution.answer)}
+        return {"answer": money(entry.solution.answer, trim=True)}
     correct = [
         str(pk) for pk in question.choices.filter(is_correct=True).values_list("pk", flat=True)
     ]
@@ -49,6 +58,12 @@ def wrong_answer(entry: AttemptQuestion) -> dict:
         return {"answer": str(entry.solution.answer * 3 + 777)}
     wrong = question.choices.filter(is_correct=False).values_list("pk", flat=True).first()
     return {"answer": [str(wrong)] if question.kind == Question.Kind.MULTIPLE else str(wrong)}
+
+
+def first_mistake(entry: AttemptQuestion) -> tuple[str, Decimal, str]:
+    """A common mistake this numeric question recognises: its key, value and feedback."""
+    key, value = next(iter(entry.mistakes.items()))
+    return key, value, entry.mistake_feedback(key)
 
 
 def answer_all(client: Client, attempt: Attempt, *, wrong: set[int] = frozenset(), **extra) -> None:

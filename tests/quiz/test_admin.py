@@ -1,20 +1,15 @@
 """A whole quiz, questions and choices, is written on one admin page."""
 
 import json
+import re
 
 import pytest
-from django.contrib.auth import get_user_model
 
+from core.content import digest
+from quiz.content import stored_snapshot
 from quiz.models import Choice, Question, Quiz
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    user = get_user_model().objects.create_superuser("editor", password="x-long-password")
-    client.force_login(user)
-    return client
 
 
 def management(prefix: str, total: int, initial: int = 0) -> dict:
@@ -132,18 +127,19 @@ def test_bad_figures_and_sections_are_refused(admin_client, lesson_4):
     assert not Quiz.objects.filter(slug="another-quiz").exists()
 
 
-def test_editing_a_choice_on_the_quiz_page(admin_client, margin_quiz):
-    page = admin_client.get(f"/admin/quiz/quiz/{margin_quiz.pk}/change/")
+def change_page_data(admin_client, quiz) -> dict:
+    """The post that saves the quiz's change page as it stands: edit it, then post it."""
+    page = admin_client.get(f"/admin/quiz/quiz/{quiz.pk}/change/")
     form = page.context["adminform"].form
     data = {name: field.value() for name, field in ((n, form[n]) for n in form.fields)}
     data = {k: ("on" if v is True else v) for k, v in data.items() if v not in (None, False)}
-    data["lesson"] = str(margin_quiz.lesson_id)
+    data["lesson"] = str(quiz.lesson_id)
     formset = page.context["inline_admin_formsets"][0].formset
     data.update(management("questions", len(formset.forms), len(formset.forms)))
     for question_form in formset.forms:
         for name in question_form.fields:
             value = question_form[name].value()
-            if name == "figures":
+            if name in {"figures", "mistakes"}:
                 value = json.dumps(value if isinstance(value, dict) else json.loads(value))
             if value is True:
                 value = "on"
@@ -159,6 +155,18 @@ def test_editing_a_choice_on_the_quiz_page(admin_client, margin_quiz):
                     value = "on"
                 if value not in (None, False, ""):
                     data[choice_form.add_prefix(name)] = value
+    return data
+
+
+def question_prefix(data: dict, question) -> str:
+    key = next(
+        k for k, v in data.items() if re.fullmatch(r"questions-\d+-id", k) and v == question.pk
+    )
+    return key.removesuffix("-id")
+
+
+def test_editing_a_choice_on_the_quiz_page(admin_client, margin_quiz):
+    data = change_page_data(admin_client, margin_quiz)
     target = margin_quiz.questions.get(position=1).choices.get(position=1)
     id_key = next(
         key
@@ -172,6 +180,66 @@ def test_editing_a_choice_on_the_quiz_page(admin_client, margin_quiz):
     assert target.text == "Edited on the quiz page"
     assert Choice.objects.filter(question__quiz=margin_quiz).count() == 26
     assert Question.objects.filter(quiz=margin_quiz).count() == 10
+
+
+def test_saving_the_quiz_page_unchanged_changes_nothing_the_loader_compares(
+    admin_client, margin_quiz
+):
+    """Else every admin save would count as an edit and stop the files updating the quiz."""
+    before = stored_snapshot(margin_quiz)
+    data = change_page_data(admin_client, margin_quiz)
+    response = admin_client.post(f"/admin/quiz/quiz/{margin_quiz.pk}/change/", data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert digest(stored_snapshot(margin_quiz)) == digest(before) == margin_quiz.content_hash
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        # Ranges that give a zero margin: the answer must be positive.
+        (
+            {"figures": {"size": {"choices": ["0.001"]}, "leverage": {"choices": ["20"]}}},
+            "figures",
+            "the answer is zero or negative",
+        ),
+        # At 1x the margin is the size: the "size" mistake would be marked right.
+        (
+            {"figures": {"size": {"min": "1000", "max": "9000", "step": "1000"},
+                         "leverage": {"choices": ["1"]}}},
+            "figures",
+            "rarely give figures",
+        ),
+        ({"prompt": "Margin for {size} at {levrage}?"}, "prompt", "Unknown placeholders: levrage"),
+        ({"mistakes": {"sized": "Oops."}}, "mistakes", "cannot recognise sized"),
+        ({"mistakes": {"size": "That is {answr}."}}, "mistakes", "Unknown placeholders: answr"),
+        ({"mistakes": ["size"]}, "mistakes", "Give each mistake as"),
+        ({"computation": "initial_margn"}, "computation", "Select a valid choice"),
+    ],
+)  # fmt: skip
+def test_authoring_mistakes_in_a_numeric_question_are_form_errors(
+    admin_client, margin_quiz, change, field, message
+):
+    data = change_page_data(admin_client, margin_quiz)
+    prefix = question_prefix(data, margin_quiz.questions.get(position=2))
+    for name, value in change.items():
+        data[f"{prefix}-{name}"] = value if isinstance(value, str) else json.dumps(value)
+    response = admin_client.post(f"/admin/quiz/quiz/{margin_quiz.pk}/change/", data)
+    assert response.status_code == 200
+    form = next(
+        f for f in response.context["inline_admin_formsets"][0].formset.forms if f.prefix == prefix
+    )
+    assert any(message in error for error in form.errors[field]), form.errors
+    assert margin_quiz.questions.get(position=2).computation == "initial_margin"
+
+
+def test_the_help_lists_each_computations_figures_working_values_and_mistakes(
+    admin_client, margin_quiz
+):
+    html = admin_client.get(f"/admin/quiz/quiz/{margin_quiz.pk}/change/").content.decode()
+    assert "Figures by computation" in html
+    assert "leverage_number (The leverage as a plain number)" in html
+    assert "Mistakes by computation" in html
+    assert "ignored_maintenance (A counted as open" in html
 
 
 def test_one_question_on_its_own_page(admin_client, margin_quiz):

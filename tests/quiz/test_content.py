@@ -1,13 +1,9 @@
-"""The shipped margin quiz: loaded into a fresh database, complete and consistent."""
-
-from io import StringIO
+"""The shipped margin quiz: loaded from its file into a fresh database, complete and consistent."""
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 
-from lessons.models import Lesson
-from quiz.content import load_shipped_quizzes
+from core.content import load_content
 from quiz.models import Choice, Question, Quiz, choice_problems, lesson_sections
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +13,31 @@ def test_the_margin_quiz_is_loaded_and_published_on_lesson_4(margin_quiz, lesson
     assert margin_quiz.lesson == lesson_4
     assert margin_quiz.is_published
     assert margin_quiz.pass_mark == 80
+    assert margin_quiz.title == "Isolated vs Cross Margin quiz"
+    assert margin_quiz.intro.startswith("Ten questions on lesson 4")
+    assert margin_quiz.content_hash  # it remembers what was loaded
     assert Quiz.objects.published().filter(lesson=lesson_4).count() == 1
+
+
+def test_it_has_the_ten_questions_and_twenty_six_choices(margin_quiz):
+    assert list(margin_quiz.questions.values_list("position", "kind")) == [
+        (1, "single"),
+        (2, "numeric"),
+        (3, "multiple"),
+        (4, "numeric"),
+        (5, "single"),
+        (6, "numeric"),
+        (7, "single"),
+        (8, "multiple"),
+        (9, "single"),
+        (10, "single"),
+    ]
+    assert Choice.objects.filter(question__quiz=margin_quiz).count() == 26
+    first = margin_quiz.questions.get(position=1)
+    assert first.prompt == "What is margin in a leveraged perpetual futures trade?"
+    assert first.choices.get(is_correct=True).text == (
+        "The collateral you put up to open the position and keep it open"
+    )
 
 
 def test_it_checks_all_eight_learning_objectives(margin_quiz):
@@ -26,12 +46,19 @@ def test_it_checks_all_eight_learning_objectives(margin_quiz):
     assert {q.objective for q in questions} == set(range(1, 9))
 
 
-def test_at_least_two_questions_are_numeric_with_figures_drawn_per_attempt(margin_quiz):
+def test_numeric_questions_keep_their_figures_and_recognise_mistakes(margin_quiz):
     numeric = margin_quiz.questions.filter(kind=Question.Kind.NUMERIC)
-    assert numeric.count() >= 2
+    assert numeric.count() == 3
+    second = numeric.get(position=2)
+    assert second.computation == "initial_margin"
+    assert second.figures == {
+        "size": {"min": "2000", "max": "40000", "step": "1000"},
+        "leverage": {"choices": ["2", "4", "5", "10", "20", "25"]},
+    }
+    assert set(second.mistakes) == {"size", "multiplied", "maintenance"}
+    sixth = numeric.get(position=6)
+    assert sixth.figures["move"] == {"choices": ["9.7", "9.8", "11", "12", "13", "15"]}
     for question in numeric:
-        assert question.computation
-        assert question.figures
         assert question.draw_figures(seed=1) != question.draw_figures(seed=2) or (
             question.draw_figures(seed=3) != question.draw_figures(seed=4)
         )
@@ -72,9 +99,28 @@ def test_numeric_placeholders_must_exist(margin_quiz):
     question = margin_quiz.questions.filter(kind=Question.Kind.NUMERIC).first()
     question.prompt += " {secret}"
     question.explanation += " {nope}"
+    question.mistakes = {**question.mistakes, "size": "That is {size_typo}."}
     with pytest.raises(ValidationError) as caught:
         question.full_clean()
-    assert set(caught.value.message_dict) == {"prompt", "explanation"}
+    assert set(caught.value.message_dict) == {"prompt", "explanation", "mistakes"}
+
+
+def test_the_prompt_cannot_quote_the_working_or_the_answer(margin_quiz):
+    question = margin_quiz.questions.get(position=2)
+    question.prompt += " ({answer}, {leverage_number})"
+    with pytest.raises(ValidationError) as caught:
+        question.full_clean()
+    assert "answer, leverage_number" in caught.value.message_dict["prompt"][0]
+
+
+def test_mistakes_the_computation_cannot_recognise_are_refused(margin_quiz):
+    question = margin_quiz.questions.get(position=2)
+    question.mistakes = {**question.mistakes, "guessed": "A guess."}
+    with pytest.raises(ValidationError) as caught:
+        question.full_clean()
+    message = caught.value.message_dict["mistakes"][0]
+    assert "cannot recognise guessed" in message
+    assert "multiplied (the size multiplied by the leverage)" in message
 
 
 def test_a_choice_question_cannot_have_a_computation(margin_quiz):
@@ -104,18 +150,9 @@ def test_choice_problems(kind, flags, problem):
     assert any(problem in text for text in choice_problems(kind, flags))
 
 
-def test_loading_again_changes_nothing_and_update_restores_edits(margin_quiz):
-    models = {
-        "lesson_model": Lesson,
-        "quiz_model": Quiz,
-        "question_model": Question,
-        "choice_model": Choice,
-    }
-    assert load_shipped_quizzes(**models, update=False) == 0
-    question = margin_quiz.questions.get(position=1)
-    question.prompt = "Edited"
-    question.save()
-    call_command("load_quizzes", stdout=StringIO())
-    question.refresh_from_db()
-    assert question.prompt != "Edited"
-    assert margin_quiz.questions.count() == 10
+def test_loading_the_shipped_files_again_changes_nothing(margin_quiz, settings):
+    before = (margin_quiz.content_hash, list(Question.objects.values_list("pk", "prompt")))
+    report = load_content(settings.CONTENT_DIR)
+    assert "Quiz isolated-vs-cross-margin" in report.unchanged
+    margin_quiz.refresh_from_db()
+    assert (margin_quiz.content_hash, list(Question.objects.values_list("pk", "prompt"))) == before

@@ -13,6 +13,7 @@ from tests.conftest import LESSON_4_URL
 from tests.quiz.conftest import (
     QUIZ_URL,
     answer_all,
+    first_mistake,
     item,
     question_url,
     right_answer,
@@ -87,7 +88,10 @@ def test_question_page_is_a_fieldset_with_the_prompt_as_legend_and_nothing_selec
     html = main(client.get(question_url(attempt, 1)))
     assert "Question 1 of 10" in html
     legend = re.search(r"<fieldset[^>]*>\s*<legend[^>]*>(.*?)</legend>", html, re.S).group(1)
-    assert legend.strip() == entry.question.prompt
+    # The required marker is hidden from everyone (display: none), so not in its name.
+    assert legend.replace('<span class="asteriskField">*</span>', "").strip() == (
+        entry.question.prompt
+    )
     assert html.count('type="radio"') == entry.question.choices.count()
     assert "checked" not in html
     assert ">Check answer</button>" in html
@@ -101,19 +105,25 @@ def test_a_multiple_choice_question_uses_checkboxes_and_says_so(client, margin_q
     number = number_of(attempt, Question.Kind.MULTIPLE)
     html = main(client.get(question_url(attempt, number)))
     assert 'type="checkbox"' in html
-    assert "Select all that apply." in html
-    assert 'aria-describedby="answer-hint"' in html
+    assert '<div id="answer_helptext" class="form-text">Select all that apply.</div>' in html
+    assert '<fieldset aria-describedby="answer_helptext">' in html
 
 
 def test_a_numeric_question_shows_this_attempts_figures(client, margin_quiz):
     attempt = start(client)
     entry = item(attempt, number_of(attempt, Question.Kind.NUMERIC))
     html = main(client.get(entry.get_absolute_url()))
-    assert "{" not in re.search(r"<legend[^>]*>(.*?)</legend>", html, re.S).group(1)
+    # The prompt, with this attempt's figures, labels the amount's input.
+    label = re.search(r'<label for="answer"[^>]*>(.*?)</label>', html, re.S).group(1)
+    assert label.replace('<span class="asteriskField">*</span>', "").strip() == entry.prompt
+    assert "{" not in label
     for shown in entry.shown_figures.values():
-        assert shown in html
-    assert 'inputmode="decimal"' in html
-    assert '<label class="form-label quiz-amount-label" for="answer">Your answer</label>' in html
+        assert shown in label
+    field = re.search(r'<input type="text" name="answer"[^>]*>', html).group(0)
+    assert 'inputmode="decimal"' in field
+    assert 'aria-describedby="answer_helptext"' in field
+    assert 'id="answer"' in field
+    assert '<span class="input-group-text">$</span>' in html
 
 
 def test_unknown_question_number_is_404(client, margin_quiz):
@@ -135,9 +145,11 @@ def test_unanswered_shows_an_error_summary_linked_to_the_field(client, margin_qu
     first = entry.question.choices.order_by("position").first()
     summary = re.search(r'<div class="error-summary".*?</div>', html, re.S).group(0)
     assert "There is a problem" in summary
-    assert f'<a href="#answer-{first.pk}">Select an answer</a>' in summary
+    assert '<a href="#answer_0">Select an answer</a>' in summary
+    assert f'value="{first.pk}"  id="answer_0"' in html  # the link leads to the first option
     assert "autofocus" in summary
-    assert 'aria-describedby="answer-error"' in html
+    assert '<fieldset aria-describedby="answer_error">' in html
+    assert '<div id="answer_error" class="invalid-feedback">' in html
     assert Response.objects.count() == 0
 
 
@@ -151,6 +163,7 @@ def test_a_numeric_answer_that_is_not_a_number_is_refused_and_kept(client, margi
     assert "Enter the amount in digits" in html
     assert f'value="{typed}"' in html  # nothing lost
     assert 'href="#answer"' in html
+    assert 'aria-describedby="answer_helptext answer_error"' in html
     assert Response.objects.count() == 0
 
 
@@ -202,13 +215,14 @@ def test_a_numeric_answer_in_another_format_is_graded_the_same(client, margin_qu
 def test_a_wrong_numeric_answer_that_matches_a_mistake_names_it(client, margin_quiz):
     attempt = start(client)
     entry = item(attempt, number_of(attempt, Question.Kind.NUMERIC))
-    mistake = entry.solution.mistakes[0]
-    client.post(entry.get_absolute_url(), {"answer": str(mistake.value)})
+    key, value, feedback = first_mistake(entry)
+    client.post(entry.get_absolute_url(), {"answer": str(value)})
     html = main(client.get(entry.get_absolute_url()))
     assert "Not quite" in html
-    assert mistake.feedback.replace("'", "&#x27;") in html
+    assert "{" not in feedback
+    assert feedback.replace("'", "&#x27;") in html
     response = Response.objects.get(item=entry)
-    assert response.mistake == mistake.key
+    assert response.mistake == key
     assert response.expected == entry.solution.answer.quantize(response.expected)
 
 
@@ -393,15 +407,28 @@ def test_no_quiz_section_when_the_lesson_has_no_published_quiz(client, margin_qu
     assert "Test your understanding" not in client.get(LESSON_4_URL).content.decode()
 
 
-def test_the_lesson_page_gets_the_quiz_and_best_score_in_its_lesson_query(
+def test_the_lesson_page_gets_the_quiz_and_best_score_in_one_query(
     client, margin_quiz, django_assert_num_queries
 ):
     answer_all(client, start(client))
     client.get(LESSON_4_URL)  # warm the Markdown cache
-    # The session, the lesson (with its quiz and best score), and the path of lessons.
-    with django_assert_num_queries(3):
+    # The session, the lesson, the path of lessons, and the quiz with its count and best score.
+    with django_assert_num_queries(4) as queries:
         html = client.get(LESSON_4_URL).content.decode()
     assert "Your best score so far: <strong>100%</strong>" in html
+    quiz_queries = [q["sql"] for q in queries.captured_queries if "quiz_" in q["sql"]]
+    assert len(quiz_queries) == 1, quiz_queries
+
+
+def test_the_quiz_section_is_personal_only_for_a_visitor_with_quiz_history(client, margin_quiz):
+    from lessons.registry import sections
+    from quiz.sections import LessonQuizSection
+
+    section = next(s for s in sections() if isinstance(s, LessonQuizSection))
+    request = client.get(LESSON_4_URL).wsgi_request
+    assert not section.is_personal(request)
+    start(client)
+    assert section.is_personal(client.get(LESSON_4_URL).wsgi_request)
 
 
 def test_history_lists_every_attempt(client, margin_quiz):
@@ -450,6 +477,38 @@ def test_a_quiz_with_no_questions_yet_says_so(client, margin_quiz):
     response = client.post(QUIZ_URL, follow=True)
     assert "This quiz has no questions yet." in main(response)
     assert Attempt.objects.count() == 0
+
+
+def test_a_question_that_cannot_draw_its_figures_refuses_the_start_without_a_500(
+    client, margin_quiz
+):
+    # Figures the admin would refuse, written past it: the engine refuses 0x leverage.
+    Question.objects.filter(quiz=margin_quiz, position=2).update(
+        figures={"size": {"choices": ["1000"]}, "leverage": {"choices": ["0"]}}
+    )
+    response = client.post(QUIZ_URL, follow=True)
+    assert response.status_code == 200
+    assert "Question 2 of this quiz could not draw its figures just now" in main(response)
+    assert Attempt.objects.count() == 0
+
+
+def test_editing_a_quiz_clears_the_cached_lesson_page(client, margin_quiz):
+    assert "10 questions on this lesson" in client.get(LESSON_4_URL).content.decode()
+    margin_quiz.questions.get(position=10).delete()
+    assert "9 questions on this lesson" in client.get(LESSON_4_URL).content.decode()
+    margin_quiz.is_published = False
+    margin_quiz.save()
+    assert "Test your understanding" not in client.get(LESSON_4_URL).content.decode()
+
+
+def test_saving_a_choice_clears_the_page_cache(margin_quiz):
+    from django.core.cache import cache
+
+    from core.page_cache import VERSION_KEY
+
+    version = cache.get_or_set(VERSION_KEY, 1, None)
+    margin_quiz.questions.get(position=1).choices.first().save()
+    assert cache.get(VERSION_KEY) != version
 
 
 def test_answering_with_htmx_fetches_the_question_once(client, margin_quiz):

@@ -4,14 +4,17 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
-from simulator import pages
-from simulator.presets import PRESETS, preset_data
+from simulator import forms as simulator_forms
+from simulator.selectors import preset_data
 from simulator.services import simulate
 from tests.conftest import LESSON_4_URL
 
 pytestmark = pytest.mark.django_db
 URL = "/simulator/"
+RESULTS = "/simulator/results/"
+POSITIONS = "/simulator/positions/"
 HTMX = {"HTTP_HX_REQUEST": "true"}
+SHIPPED_PRESETS = ["two-isolated", "two-cross", "single-isolated", "hedge"]
 
 
 def scenario(**changes: str) -> dict[str, str]:
@@ -45,7 +48,7 @@ def test_preset_shows_the_lessons_numbers(client):
     assert "Liquidated" in page and "Safe" in page
 
 
-@pytest.mark.parametrize("slug", list(PRESETS))
+@pytest.mark.parametrize("slug", SHIPPED_PRESETS)
 def test_every_preset_renders_results(client, slug):
     response = client.get(URL, {"preset": slug})
     assert response.status_code == 200
@@ -67,7 +70,7 @@ def test_plain_post_redirects_to_a_shareable_url(client):
 
 
 def test_htmx_results_post_returns_the_partial_and_the_url(client):
-    response = client.post(URL, scenario(mark_BTC="-5%"), HTTP_HX_TARGET="results", **HTMX)
+    response = client.post(RESULTS, scenario(mark_BTC="-5%"), **HTMX)
     assert response.status_code == 200
     html = response.content.decode()
     assert "<html" not in html
@@ -83,17 +86,37 @@ def test_htmx_results_post_returns_the_partial_and_the_url(client):
 
 def test_htmx_results_post_refreshes_the_scenario_fields_when_symbols_change(client):
     data = scenario(**{"positions-1-symbol": "SOL"})
-    response = client.post(URL, data, HTTP_HX_TARGET="results", **HTMX)
+    response = client.post(RESULTS, data, **HTMX)
     html = response.content.decode()
     assert '<fieldset id="marks" class="form-section" hx-swap-oob="true">' in html
     assert 'name="mark_SOL"' in html
 
 
 def test_htmx_submit_swaps_the_whole_simulator(client):
-    response = client.post(URL, scenario(), HTTP_HX_TARGET="simulator", **HTMX)
+    response = client.post(URL, scenario(), **HTMX)
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="simulator"')
     assert 'id="simulator-form"' in html and 'id="results"' in html
+    assert response["HX-Replace-Url"].startswith("/simulator/?balance=5000")
+
+
+def test_htmx_submit_with_a_mistake_shows_it_in_place(client):
+    response = client.post(URL, scenario(balance="lots"), **HTMX)
+    assert response.status_code == 200  # htmx swaps only successful responses
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="simulator"')
+    assert "There is a problem" in html and 'value="lots"' in html
+    assert "HX-Replace-Url" not in response
+
+
+def test_results_without_htmx_is_a_plain_submit(client):
+    assert client.post(RESULTS, scenario())["Location"].startswith("/simulator/?")
+    assert client.post(RESULTS, scenario(balance="x")).status_code == 422
+
+
+@pytest.mark.parametrize("url", [RESULTS, POSITIONS])
+def test_the_partials_take_only_posts(client, url):
+    assert client.get(url).status_code == 405
 
 
 def test_get_url_round_trip_keeps_every_field(client):
@@ -112,7 +135,8 @@ def test_get_url_round_trip_keeps_every_field(client):
         ({"balance": "-5"}, "Account balance must be at least 0.01"),
         ({"balance": "NaN"}, "Account balance must be a number"),
         ({"balance": "Infinity"}, "Account balance must be a number"),
-        ({"balance": "1e400"}, "Account balance must be at most 1,000,000,000"),
+        ({"balance": "1e400"}, "Account balance must be a number, like 5,000"),
+        ({"balance": "2,000,000,000"}, "Account balance must be at most 1,000,000,000"),
         ({"balance": ""}, "Enter the account balance, like 5,000"),
         ({"positions-0-leverage": "200"}, "Leverage must be at most 125"),
         ({"positions-0-leverage": "0.5"}, "Leverage must be at least 1"),
@@ -173,8 +197,17 @@ def test_nothing_but_garbage_gives_a_clear_page(client):
     assert "There is a problem" in response.content.decode()
 
 
+def test_the_row_buttons_post_to_their_own_address(client):
+    html = client.get(URL, {"preset": "two-isolated"}).content.decode()
+    buttons = re.findall(r'<button type="submit"[^>]*name="action"[^>]*>', html)
+    assert len(buttons) == 3  # remove 1, remove 2, add
+    for button in buttons:
+        assert f'formaction="{POSITIONS}"' in button and f'hx-post="{POSITIONS}"' in button
+    assert f'hx-post="{RESULTS}"' in html
+
+
 def test_add_a_position_without_javascript_keeps_what_was_typed(client):
-    response = client.post(URL, scenario(balance="12,345", action="add"))
+    response = client.post(POSITIONS, scenario(balance="12,345", action="add"))
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count('class="position-row"') == 3
@@ -184,7 +217,7 @@ def test_add_a_position_without_javascript_keeps_what_was_typed(client):
 
 
 def test_add_a_position_with_htmx_returns_the_rows(client):
-    response = client.post(URL, scenario(action="add"), HTTP_HX_TARGET="positions", **HTMX)
+    response = client.post(POSITIONS, scenario(action="add"), **HTMX)
     html = response.content.decode()
     assert html.lstrip().startswith('<fieldset id="positions"')
     assert html.count('class="position-row"') == 3
@@ -193,7 +226,7 @@ def test_add_a_position_with_htmx_returns_the_rows(client):
 
 
 def test_remove_a_position(client):
-    response = client.post(URL, scenario(action="remove-0"), HTTP_HX_TARGET="positions", **HTMX)
+    response = client.post(POSITIONS, scenario(action="remove-0"), **HTMX)
     html = response.content.decode()
     assert html.count('class="position-row"') == 1
     assert 'name="positions-0-symbol" value="ETH"' in html
@@ -201,21 +234,22 @@ def test_remove_a_position(client):
 
 
 def test_tampered_remove_action_changes_nothing(client):
-    response = client.post(URL, scenario(action="remove-99"))
+    response = client.post(POSITIONS, scenario(action="remove-99"))
     assert response.status_code == 200
     assert response.content.decode().count('class="position-row"') == 2
 
 
 def test_adding_past_ten_positions_says_why(client):
     data = scenario(**{"positions-TOTAL_FORMS": "10", "action": "add"})
-    response = client.post(URL, data, HTTP_HX_TARGET="positions", **HTMX)
+    response = client.post(POSITIONS, data, **HTMX)
     html = response.content.decode()
     assert html.count('class="position-row"') == 10
     assert "You can simulate at most 10 positions." in html
 
 
-def test_posts_need_a_csrf_token():
-    response = Client(enforce_csrf_checks=True).post(URL, scenario())
+@pytest.mark.parametrize("url", [URL, RESULTS, POSITIONS])
+def test_posts_need_a_csrf_token(url):
+    response = Client(enforce_csrf_checks=True).post(url, scenario(), **HTMX)
     assert response.status_code == 403
 
 
@@ -259,21 +293,12 @@ def test_footer_links_to_the_methodology(client):
     assert 'href="/simulator/methodology/"' in client.get("/").content.decode()
 
 
-def test_lesson_example_with_htmx_returns_both_modes(client):
+def test_the_old_lesson_example_address_serves_lesson_4s_widget(client):
     response = client.get("/simulator/lesson-example/", {"btc_move": "-30"}, **HTMX)
     html = response.content.decode()
-    assert "BTC -30%: 42,000.00" in html
+    assert "BTC \u221230%: 42,000.00" in html
     assert "All cross: nothing is liquidated; equity is $2,000.00." in html
-
-
-def test_lesson_example_without_javascript_reloads_the_lesson_with_the_move(client):
-    html = client.get(LESSON_4_URL).content.decode()
-    form = re.search(r"<form [^>]*hx-get=\"/simulator/lesson-example/\"[^>]*>", html).group(0)
-    assert 'method="get"' in form
-    assert f'action="{LESSON_4_URL}#lesson-simulator"' in form
-    page = text(client.get(LESSON_4_URL, {"btc_move": "-55"}))
-    assert "BTC -55%" in page
-    assert "All cross: BTC long, ETH long liquidated" in page
+    assert 'id="btc-move-open" hx-swap-oob="true"' in html
 
 
 def test_lesson_example_opened_directly_shows_the_scenario_in_the_simulator(client):
@@ -286,19 +311,6 @@ def test_lesson_example_opened_directly_shows_the_scenario_in_the_simulator(clie
 
 def test_lesson_example_takes_no_post(client):
     assert client.post("/simulator/lesson-example/", {"btc_move": "-5"}).status_code == 405
-
-
-def test_the_lesson_page_sets_no_cookie(client):
-    """It has no form that posts, so no CSRF cookie: anyone, and any cache, can share it."""
-    for _ in range(2):  # rendered, then from the page cache
-        response = client.get(LESSON_4_URL)
-        assert not response.cookies
-        assert "csrfmiddlewaretoken" not in response.content.decode()
-
-
-def test_lesson_example_ignores_a_move_out_of_range(client):
-    page = text(client.get(LESSON_4_URL, {"btc_move": "-99"}))
-    assert "BTC -12%: 52,800.00" in page
 
 
 def test_lesson_links_to_presets_with_its_numbers(client):
@@ -316,30 +328,34 @@ def test_lesson_links_to_presets_with_its_numbers(client):
     assert "Cross: nothing is liquidated; equity is $3,800.00." in cross
 
 
-def test_the_same_live_scenario_is_computed_once(client, monkeypatch):
-    from simulator import views
+def count_engine_runs(monkeypatch) -> list:
+    """Every simulator page, partial and lesson widget computes through SimulatorForms."""
+    runs = []
 
-    calls = []
-    original = views.calculated_page
-    monkeypatch.setattr(views, "calculated_page", lambda data: calls.append(1) or original(data))
-    first = client.post(URL, scenario(), HTTP_HX_TARGET="results", **HTMX)
-    second = client.post(URL, scenario(), HTTP_HX_TARGET="results", **HTMX)
+    def counting(*, scenario):
+        runs.append(scenario)
+        return simulate(scenario=scenario)
+
+    monkeypatch.setattr(simulator_forms, "simulate", counting)
+    return runs
+
+
+def test_the_same_live_scenario_is_computed_once(client, monkeypatch):
+    runs = count_engine_runs(monkeypatch)
+    first = client.post(RESULTS, scenario(), **HTMX)
+    second = client.post(RESULTS, scenario(), **HTMX)
     assert first.content == second.content
     assert first["HX-Replace-Url"] == second["HX-Replace-Url"]
-    assert len(calls) == 1
-    client.post(URL, scenario(mark_BTC="-13%"), HTTP_HX_TARGET="results", **HTMX)
-    assert len(calls) == 2
+    assert len(runs) == 1
+    client.post(RESULTS, scenario(mark_BTC="-13%"), **HTMX)
+    assert len(runs) == 2
 
 
 def test_a_shared_url_page_is_rendered_once_per_address(client, monkeypatch):
-    from simulator import views
-
-    calls = []
-    original = views._page_for
-    monkeypatch.setattr(views, "_page_for", lambda data: calls.append(1) or original(data))
+    runs = count_engine_runs(monkeypatch)
     first = client.get(URL, {"preset": "two-cross"})
     second = client.get(URL, {"preset": "two-cross"})
-    assert len(calls) == 1
+    assert len(runs) == 1
     assert first.status_code == second.status_code == 200
     assert "placeholder" not in second.content.decode()
     assert client.get(URL, {"balance": "x"}).status_code == 422
@@ -351,31 +367,28 @@ def test_summary_names_the_position_a_row_error_belongs_to(client):
     assert '<a href="#id_positions-1-leverage">Position 2: Leverage must be at most 125</a>' in html
 
 
-@pytest.mark.parametrize("mark", ["1E-20", "0.00000001", "100000000", "-99.9999999999%", "1000%"])
+@pytest.mark.parametrize("mark", ["0.00000001", "100000000", "-99.99999999%", "1000%"])
 def test_extreme_but_valid_prices_render(client, mark):
-    """Found by the hostile-input tests: a price of 1E-20 once crashed the display."""
+    """Found by the hostile-input tests: a tiny price once crashed the display."""
     response = client.get(URL, scenario(mark_BTC=mark))
     assert response.status_code == 200
     assert "The account in each mode" in response.content.decode()
 
 
-def test_live_results_work_out_each_scenario_once(client, monkeypatch):
-    worked_out = []
-
-    def counting(*, scenario):
-        worked_out.append(scenario)
-        return simulate(scenario=scenario)
-
-    monkeypatch.setattr(pages, "simulate", counting)  # where every simulator page computes
-    scenario = preset_data("two-isolated")
+def test_live_results_and_the_lesson_widget_work_out_each_scenario_once(client, monkeypatch):
+    runs = count_engine_runs(monkeypatch)
+    fragment = {"preset": "two-isolated", "control": "move:BTC", "min": "-60", "max": "0"}
+    fragment |= {"id": "btc-move", "btc_move": "-20"}
     for _ in range(3):
-        widget = client.get("/simulator/lesson-example/", {"btc_move": "-20"}, **HTMX)
-        assert "BTC -20%: 48,000.00" in widget.content.decode()
+        widget = client.get("/simulator/widget/", fragment, **HTMX)
+        assert "BTC \u221220%: 48,000.00" in widget.content.decode()
         lesson = client.get(LESSON_4_URL, {"btc_move": "-20"})  # the same outcome, in place
-        assert "BTC -20%: 48,000.00" in lesson.content.decode()
-        results = client.post(URL, scenario, HTTP_HX_TARGET="results", **HTMX)
+        assert "BTC \u221220%: 48,000.00" in lesson.content.decode()
+        alias = client.get("/simulator/lesson-example/", {"btc_move": "-20"}, **HTMX)
+        assert alias.content == widget.content
+        results = client.post(RESULTS, preset_data("two-isolated"), **HTMX)
         assert "All cross: nothing is liquidated; equity is $3,800.00." in results.content.decode()
-    assert len(worked_out) == 2
+    assert len(runs) == 2
 
 
 def test_an_unknown_preset_says_so_and_offers_the_real_ones(client):
@@ -385,5 +398,21 @@ def test_an_unknown_preset_says_so_and_offers_the_real_ones(client):
     assert "There is a problem" in html
     assert '<a href="#presets-title">There is no example by that name.' in html
     assert 'id="presets-title"' in html
-    for slug in PRESETS:
+    for slug in SHIPPED_PRESETS:
         assert f'href="/simulator/?preset={slug}"' in html
+
+
+def test_the_examples_are_listed_in_the_files_order_with_their_titles(client):
+    html = client.get(URL).content.decode()
+    titles = re.findall(r'<li><a href="/simulator/\?preset=[a-z-]+">([^<]+)</a></li>', html)
+    assert titles == [
+        "Lesson 4: two isolated positions, BTC falls 12%",
+        "Lesson 4: the same two positions in cross, BTC falls 12%",
+        "A single 10x isolated long with $500 margin, ETH falls 12%",
+        "A hedge in cross: long BTC, short ETH, both fall 12%",
+    ]
+
+
+def test_negative_money_prints_with_a_true_minus(client):
+    html = client.get(URL, scenario(**{"positions-1-side": "short", "mark_ETH": "10%"})).content
+    assert "\u2212$250.00" in html.decode()  # ETH short's unrealized loss on a 10% rise

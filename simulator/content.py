@@ -1,0 +1,188 @@
+"""content/presets.yaml into Preset rows (see core.content and docs/authoring.md).
+
+Each preset is checked three ways before anything is written: its shape (a
+pydantic schema), then the simulator's own forms, then the engine (a preset must
+simulate). Mistakes are reported with the preset's slug and the field as the
+file names it: "two-isolated, position 1, leverage: Leverage must be at most 125".
+"""
+
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import pydantic
+import yaml
+from pydantic_core import PydanticCustomError
+
+from core.content import ContentRun
+from simulator.forms import MAX_POSITIONS, PREFIX, SimulatorForms
+from simulator.models import Preset
+
+FILE_NAME = "presets.yaml"
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_LENGTH = Preset._meta.get_field("slug").max_length
+
+
+def _as_text(value: Any) -> str:
+    """A number as the simulator's form would receive it; the form judges it."""
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
+        raise PydanticCustomError("number", "must be a number, like 5000")
+    return format(value, "f") if isinstance(value, Decimal) else str(value)
+
+
+Number = Annotated[str, pydantic.BeforeValidator(_as_text)]
+
+
+class PositionSchema(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    symbol: str
+    side: Literal["long", "short"]
+    entry_price: Number
+    leverage: Number
+    margin: Number | None = None
+    notional: Number | None = None
+    margin_mode: Literal["isolated", "cross"] | None = None  # None: the account's
+
+    @pydantic.model_validator(mode="after")
+    def one_size(self) -> "PositionSchema":
+        if (self.margin is None) == (self.notional is None):
+            raise PydanticCustomError("size", "give either margin: or notional: (one of them)")
+        return self
+
+
+class PresetSchema(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    title: str = pydantic.Field(min_length=1, max_length=200)
+    balance: Number
+    mode: Literal["isolated", "cross"]
+    tiers: Literal["flat", "tiered"] = "flat"
+    positions: list[PositionSchema] = pydantic.Field(min_length=1, max_length=MAX_POSITIONS)
+    marks: dict[str, Number] = {}  # symbol: a move like -12% or a price like 52800
+    chart_symbol: str | None = None
+
+
+class PresetsFile(pydantic.RootModel[dict[str, PresetSchema]]):
+    pass
+
+
+def form_data(preset: PresetSchema) -> dict[str, str]:
+    """The preset as the simulator's form would post it."""
+    data = {"balance": preset.balance, "mode": preset.mode, "tiers": preset.tiers}
+    data[f"{PREFIX}-TOTAL_FORMS"] = str(len(preset.positions))
+    data[f"{PREFIX}-INITIAL_FORMS"] = "0"
+    for index, position in enumerate(preset.positions):
+        row = {
+            "symbol": position.symbol,
+            "side": position.side,
+            "entry_price": position.entry_price,
+            "leverage": position.leverage,
+            "size_basis": "margin" if position.margin is not None else "notional",
+            "size": position.margin if position.margin is not None else position.notional,
+            "margin_mode": position.margin_mode or "account",
+        }
+        data.update({f"{PREFIX}-{index}-{name}": value for name, value in row.items()})
+    data.update({f"mark_{symbol}": value for symbol, value in preset.marks.items()})
+    if preset.chart_symbol is not None:
+        data["chart_symbol"] = preset.chart_symbol
+    return data
+
+
+def _form_problems(preset: PresetSchema, forms: SimulatorForms) -> list[tuple[str, str]]:
+    """The forms' and the engine's objections as (field as the file names it, message)."""
+    problems = []
+    for name, messages in forms.account_form.errors.items():
+        problems += [(name, message) for message in messages]
+    for number, (form, position) in enumerate(
+        zip(forms.formset, preset.positions, strict=True), start=1
+    ):
+        for name, messages in form.errors.items():
+            if name == "size":
+                name = "margin" if position.margin is not None else "notional"
+            problems += [(f"position {number}, {name}", message) for message in messages]
+    problems += [("positions", message) for message in forms.formset.non_form_errors()]
+    held = list(dict.fromkeys(position.symbol.strip().upper() for position in preset.positions))
+    for symbol in preset.marks:
+        if symbol not in held:
+            holds = held[0] if len(held) == 1 else f"{', '.join(held[:-1])} and {held[-1]}"
+            problems.append((f"marks, {symbol}", f"no position holds {symbol} (they hold {holds})"))
+    for name, messages in forms.marks_form.errors.items():
+        field = f"marks, {name.removeprefix('mark_')}" if name.startswith("mark_") else name
+        problems += [(field, message) for message in messages]
+    return problems
+
+
+def _duplicate_slugs(run: ContentRun, path: Path, text: str) -> None:
+    """YAML keeps the last of two equal keys without a word; say so instead."""
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    if not isinstance(node, yaml.MappingNode):
+        return
+    seen: dict[str, int] = {}
+    for key, _ in node.value:
+        line = key.start_mark.line + 1
+        if key.value in seen:
+            run.problem(
+                path,
+                key.value,
+                f"is given twice (lines {seen[key.value]} and {line}); "
+                "each preset needs its own slug",
+            )
+        seen.setdefault(key.value, line)
+
+
+def snapshot(preset: Preset) -> dict[str, Any]:
+    return {"title": preset.title, "order": preset.order, "data": preset.data}
+
+
+def load_presets(run: ContentRun) -> None:
+    path = run.root / FILE_NAME
+    if not path.exists():
+        return  # no presets: nothing to load (a lesson naming one will say so)
+    text = path.read_text(encoding="utf-8")
+    content = run.read_yaml(path, text)
+    if content is None:
+        return
+    _duplicate_slugs(run, path, text)
+    if not isinstance(content, dict):
+        run.problem(path, "", "must map each preset's slug to its scenario")
+        return
+    bad_slugs = [
+        slug
+        for slug in content
+        if not isinstance(slug, str) or not SLUG.fullmatch(slug) or len(slug) > SLUG_LENGTH
+    ]
+    for slug in bad_slugs:
+        run.problem(
+            path,
+            str(slug),
+            f"is not a usable slug: use lowercase letters, digits and hyphens, "
+            f"at most {SLUG_LENGTH} characters",
+        )
+    parsed = run.schema(path, PresetsFile, content)
+    if parsed is None:
+        return
+    for order, (slug, preset) in enumerate(parsed.root.items(), start=1):
+        data = form_data(preset)
+        forms = SimulatorForms(data)
+        valid = forms.is_valid()  # before reading errors: the engine's come from here
+        problems = _form_problems(preset, forms)
+        for field, message in problems:
+            run.problem(path, f"{slug}, {field}", message)
+        if valid and not problems and slug not in bad_slugs:
+            _write(run, slug=slug, title=preset.title, order=order, data=data)
+
+
+def _write(run: ContentRun, *, slug: str, title: str, order: int, data: dict[str, str]) -> None:
+    row = Preset.objects.filter(slug=slug).first()
+    incoming = {"title": title, "order": order, "data": data}
+    if not run.should_write(
+        label=f"Preset {slug}", row=row, incoming=incoming, current=lambda: snapshot(row)
+    ):
+        return
+    row = row or Preset(slug=slug)
+    row.title, row.order, row.data = title, order, data
+    row.save()
+    row.refresh_from_db()
+    run.stamp(row, snapshot(row))

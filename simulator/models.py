@@ -1,0 +1,46 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from core.models import LoadedFromContent
+from simulator.forms import SimulatorForms
+
+
+class Preset(LoadedFromContent):
+    """A ready-made scenario: the simulator's form data, as its own form would post it.
+
+    Loaded from content/presets.yaml; lessons link to `/simulator/?preset=<slug>`
+    and their simulator widgets start from one.
+    """
+
+    slug = models.SlugField(unique=True, help_text="Its address: /simulator/?preset=<slug>.")
+    title = models.CharField(max_length=200, help_text="The link text in the list of examples.")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Place in the list of examples.")
+    data = models.JSONField(
+        help_text=(
+            "The simulator's form fields and their values as text, as the simulator's "
+            'address has them: {"balance": "5000", "mode": "isolated", ...}. Easiest to '
+            "set up in the simulator and copy from its “Link to this scenario”."
+        )
+    )
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('simulator:index')}?preset={self.slug}"
+
+    def clean(self) -> None:
+        # The simulator's own check: its forms, then the engine.
+        if not isinstance(self.data, dict) or not all(
+            isinstance(key, str) and isinstance(value, str) for key, value in self.data.items()
+        ):
+            raise ValidationError(
+                {"data": 'Give each field\'s value as text, like {"balance": "5000"}.'}
+            )
+        forms = SimulatorForms(self.data)
+        if not forms.is_valid():
+            raise ValidationError({"data": [message for _, message in forms.errors]})
