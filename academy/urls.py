@@ -9,6 +9,7 @@ urlpatterns = [
     path("learn/", include("lessons.urls")),
     path("quiz/", include("quiz.urls")),
     path("simulator/", include("simulator.urls")),
+    path("tools/", include("simulator.tool_urls")),
     path("admin/", admin.site.urls),
     path("healthz", site_views.healthz, name="healthz"),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),

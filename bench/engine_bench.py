@@ -2,7 +2,9 @@
 
 Run from the repository root: ``python bench/engine_bench.py``. Prints the median
 of several repeats for each size and the growth ratios; linear time shows as
-ratios near 10.
+ratios near 10. Then a row per venue (`simulator.venues`): the same accounts under
+that venue's rule, half of them isolated, with the venue's own BTC and ETH tables,
+and each venue's time relative to Binance's at 1,000 positions.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ from itertools import pairwise
 from pathlib import Path
 
 try:
-    from simulator import engine
+    from simulator import engine, venues
 except ImportError:  # not installed: run from a checkout
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from simulator import engine
+    from simulator import engine, venues
 
 SIZES = (10, 100, 1000)
 REPEATS = 7
@@ -54,13 +56,38 @@ def build(size: int) -> tuple[engine.Account, dict[str, Decimal]]:
     return engine.Account(balance, positions, brackets), marks
 
 
+def build_venue(size: int, venue: venues.Venue) -> tuple[engine.Account, dict[str, Decimal]]:
+    """`size` positions under `venue`'s rule: a third on BTC tables, a third on ETH
+    tables, the rest on the default; every other one isolated, with added margin."""
+    positions = []
+    brackets = {}
+    marks = {}
+    for i in range(size):
+        symbol = f"SYM{i}USDT"
+        entry = Decimal(100 + i)
+        side = engine.Side.LONG if i % 2 == 0 else engine.Side.SHORT
+        mode = engine.Mode.ISOLATED if i % 2 else engine.Mode.CROSS
+        quantity = Decimal(500 + 7 * i)
+        margin = quantity * entry / 10 * Decimal("1.2")
+        positions.append(
+            engine.Position(symbol, side, quantity, entry, Decimal(10), mode=mode, margin=margin)
+        )
+        if i % 3 < 2:
+            brackets[symbol] = venue.brackets("BTC" if i % 3 == 0 else "ETH")
+        marks[symbol] = entry * Decimal("0.97")
+    isolated = sum(p.isolated_margin for p in positions if p.mode is engine.Mode.ISOLATED)
+    balance = isolated + Decimal(20000) * size
+    account = engine.Account(balance, positions, brackets, venue=venue.key)
+    return account, marks
+
+
 def run(account: engine.Account, marks: dict[str, Decimal]) -> None:
     engine.evaluate(account, marks)
     engine.liquidation_prices(account, marks)
 
 
-def median_seconds(size: int) -> float:
-    account, marks = build(size)
+def median_seconds(size: int, venue: venues.Venue | None = None) -> float:
+    account, marks = build(size) if venue is None else build_venue(size, venue)
     run(account, marks)  # warm up
     timings = []
     for _ in range(REPEATS):
@@ -78,6 +105,20 @@ def main() -> None:
     for smaller, larger in pairwise(SIZES):
         ratio = results[larger] / results[smaller]
         print(f"  t{larger}/t{smaller} = {ratio:.1f}  (linear: about {larger // smaller})")
+
+    print("\nper venue, half isolated, the venue's own BTC and ETH tables:")
+    by_venue = {
+        key: {size: median_seconds(size, venue) for size in SIZES}
+        for key, venue in venues.VENUES.items()
+    }
+    largest = SIZES[-1]
+    for key, timings in by_venue.items():
+        growth = "  ".join(f"t{b}/t{a} = {timings[b] / timings[a]:.1f}" for a, b in pairwise(SIZES))
+        relative = timings[largest] / by_venue["binance"][largest]
+        print(
+            f"  {key:<12} {largest} positions: {timings[largest] * 1000:9.3f} ms"
+            f"  {growth}  vs binance: {relative:.2f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -2,10 +2,10 @@
 
 For each page: requests per second, median and 99th-percentile latency, and
 throughput as a ratio to a trivial Django view (/robots.txt) measured in the
-same run (the medians of three rounds, taken in turn); then 60 s of mixed
-traffic at 32 connections; then each page's compressed first-load transfer
-size. Budgets are checked and printed as PASS or FAIL; the exit status is 1 if
-any fails.
+same run (the medians of three rounds, taken in turn), the Tools' result
+pages among them; then 60 s of mixed traffic at 32 connections; then each
+page's compressed first-load transfer size. Budgets are checked and printed
+as PASS or FAIL; the exit status is 1 if any fails.
 
 Run through `make bench` (it starts the server); by hand:
   .venv/bin/python bench/load.py --url http://127.0.0.1:8300 [--seconds 5]
@@ -107,6 +107,39 @@ def simulator_posts(headers: dict[str, str]) -> list[str]:
         data["mark_BTC"] = f"{move}%"
         posts.append(lua_request("POST", "/simulator/results/", headers, data.urlencode()))
     return posts
+
+
+def tools_results() -> list[str]:
+    """A result address of each Tools calculator, as its form puts it in the bar."""
+    from django.http import QueryDict
+
+    from simulator.tool_forms import LiquidationForm, PnlForm, PositionSizeForm
+
+    calculations = [
+        (
+            LiquidationForm,
+            "venue=bybit&symbol=BTC&side=long&entry_price=40,000&size=1&size_unit=coins"
+            "&leverage=50&mode=isolated&margin=3,800&tiers=venue&funding_rate=0.01"
+            "&funding_intervals=9&last_price=40,050",
+        ),
+        (
+            PositionSizeForm,
+            "balance=10,000&risk=1&entry_price=60,000&stop_price=58,800&leverage=10"
+            "&symbol=BTC&venue=binance",
+        ),
+        (
+            PnlForm,
+            "side=long&entry_price=60,000&exit_price=63,000&size=0.5&size_unit=coins"
+            "&leverage=10&venue=okx&entry_order=taker&exit_order=maker&funding_rate=0.01"
+            "&funding_intervals=9",
+        ),
+    ]
+    urls = []
+    for form_class, query in calculations:
+        form = form_class(QueryDict(query))
+        assert form.is_valid(), form.errors
+        urls.append(form.share_url)
+    return urls
 
 
 LUA_COMMON = """
@@ -270,13 +303,16 @@ def main() -> int:
 
     share_url = SimulatorForms(preset_data("two-isolated")).share_url
     sim_posts = simulator_posts(headers)
+    tool_urls = tools_results()
     get = {"Accept-Encoding": "gzip"}
+    tool_gets = [lua_request("GET", url, get) for url in tool_urls]
     plan = [
         ("baseline /robots.txt", lua_fixed("GET", "/robots.txt", get)),
         ("/learn/", lua_fixed("GET", "/learn/", get)),
         ("lesson 4", lua_fixed("GET", LESSON_4, get)),
         ("simulator page + scenario", lua_fixed("GET", share_url, get)),
         ("simulator results (htmx POST)", lua_cycle(sim_posts)),
+        ("Tools result pages (3 calculators)", lua_cycle(tool_gets)),
     ]
     # Rounds in turn, so that drift on a busy 2-core machine hits every page alike;
     # each page's figures are the medians of its rounds.
@@ -303,6 +339,7 @@ def main() -> int:
         lua_request("GET", LESSON_4, get),
         lua_request("GET", share_url, get),
         sim_posts[12],
+        tool_gets[0],
     ]
     mixed = run_wrk(
         "mixed traffic, 32 connections",
@@ -324,7 +361,7 @@ def main() -> int:
 
     print(f"\n{'first load (compressed)':34} {'bytes':>9} {'blocking scripts':>17}")
     sizes = {}
-    for path in ["/", "/learn/", LESSON_4, share_url, "/quiz/"]:
+    for path in ["/", "/learn/", LESSON_4, share_url, "/quiz/", tool_urls[0]]:
         sizes[path] = first_load(base, path)
         label = path if len(path) < 34 else path[:30] + "..."
         print(f"{label:34} {sizes[path][0]:9,d} {sizes[path][1]:17d}")
@@ -335,6 +372,10 @@ def main() -> int:
         (
             "simulator results >= 0.4x baseline throughput",
             by_name["simulator results (htmx POST)"].rps >= 0.4 * baseline,
+        ),
+        (
+            "Tools result >= 0.5x baseline throughput",
+            by_name["Tools result pages (3 calculators)"].rps >= 0.5 * baseline,
         ),
         ("lesson 4 first load <= 80 KB compressed", sizes[LESSON_4][0] <= 80 * 1024),
         ("lesson 4 has no render-blocking script", sizes[LESSON_4][1] == 0),

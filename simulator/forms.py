@@ -17,6 +17,7 @@ from core.forms import ErrorList, error_list
 from core.numbers import NotANumber, parse_number
 from simulator.engine import EngineError, Mode, Side
 from simulator.services import PositionSpec, Scenario, Simulation, simulate
+from simulator.venues import VENUES, get_venue
 
 MAX_POSITIONS = 10
 MAX_MONEY = Decimal("1000000000")  # $1 billion: beyond any learner's account
@@ -26,6 +27,7 @@ MAX_LEVERAGE = Decimal(125)
 MAX_MOVE = Decimal(1000)  # percent
 SYMBOL_PATTERN = re.compile(r"^[A-Z0-9]{1,12}$")
 KNOWN_SYMBOLS = ["BTC", "ETH", "SOL"]
+DEFAULT_VENUE = "binance"
 
 
 class NumberField(forms.Field):
@@ -63,6 +65,27 @@ class NumberField(forms.Field):
             )
 
 
+class VenueField(forms.ChoiceField):
+    """The exchange whose rules apply, by key; empty or absent is Binance, the rules
+    the lessons teach. A name the engine does not know is refused with its message,
+    which lists the venues."""
+
+    widget = forms.Select
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("initial", DEFAULT_VENUE)
+        super().__init__(
+            choices=[(key, venue.name) for key, venue in VENUES.items()], required=False, **kwargs
+        )
+
+    def clean(self, value: object) -> str:
+        text = value.strip() if isinstance(value, str) else ""
+        try:
+            return get_venue(text or DEFAULT_VENUE).key
+        except EngineError as error:
+            raise ValidationError(str(error), code="invalid_choice") from None
+
+
 class AccountForm(forms.Form):
     balance = NumberField(
         label="Account balance",
@@ -79,14 +102,18 @@ class AccountForm(forms.Form):
         error_messages={"required": "Select isolated or cross"},
         help_text="Each position can override this below, for a mixed account.",
     )
+    venue = VenueField(
+        label="Exchange whose rules apply",
+        help_text="How the exchange decides liquidation: Binance's rules are the lessons'.",
+    )
     tiers = forms.ChoiceField(
         label="Maintenance margin",
         choices=[
             ("flat", "0.5% for every symbol"),
-            ("tiered", "Tiered: 0.4% up to $50,000, 0.5% up to $250,000, 1% above"),
+            ("tiered", "The exchange's real tiers (BTC and ETH; 0.5% for other symbols)"),
         ],
         initial="flat",
-        help_text="Exchanges raise the rate for large positions; these are Binance's BTC tiers.",
+        help_text="Exchanges raise the rate for large positions, each with its own tables.",
     )
 
 
@@ -365,6 +392,7 @@ class SimulatorForms:
             marks={symbol: marks[f"mark_{symbol}"] for symbol in self.marks_form.symbols},
             tiered=account["tiers"] == "tiered",
             chart_symbol=marks.get("chart_symbol") or None,
+            venue=account["venue"],
         )
 
     @property

@@ -11,7 +11,6 @@ from core.numbers import money
 from simulator.chart import Chart, build_chart
 from simulator.engine import (
     Account,
-    Bracket,
     EngineError,
     EquityCurve,
     Evaluation,
@@ -23,15 +22,8 @@ from simulator.engine import (
     evaluate,
     with_mode,
 )
+from simulator.venues import Venue, get_venue
 
-# Binance's BTCUSDT tiers as its liquidation-price FAQ gives them (notional
-# floor, rate); the "tiered" option applies them to every symbol. Sources and
-# tests: docs/engine.md, tests/simulator/test_engine.py.
-TIERED_BRACKETS = (
-    Bracket(Decimal(0), Decimal("0.004")),
-    Bracket(Decimal(50_000), Decimal("0.005")),
-    Bracket(Decimal(250_000), Decimal("0.01")),
-)
 AT_RISK_RATIO = Decimal("0.5")  # maintenance margin at half the margin balance or more
 CHART_LOW = Decimal(0)
 CHART_HIGH = Decimal("1.5")  # the chart spans -100% to +50% of entry
@@ -58,8 +50,13 @@ class Scenario:
     mode: Mode
     positions: tuple[PositionSpec, ...]
     marks: dict[str, tuple[str, Decimal]]  # symbol -> ("move", percent) or ("price", price)
-    tiered: bool = False
+    tiered: bool = False  # the venue's real tiers; False: a flat 0.5%
     chart_symbol: str | None = None
+    venue: str = "binance"  # whose liquidation rules apply (simulator.venues)
+
+    @property
+    def rules(self) -> Venue:
+        return get_venue(self.venue)
 
     @property
     def symbols(self) -> list[str]:
@@ -137,8 +134,13 @@ def build_account(scenario: Scenario) -> Account:
         )
         for spec in scenario.positions
     )
-    brackets = {symbol: TIERED_BRACKETS for symbol in scenario.symbols} if scenario.tiered else {}
-    return Account(balance=scenario.balance, positions=positions, brackets=brackets)
+    venue = scenario.rules
+    brackets = (
+        {symbol: venue.brackets(symbol) for symbol in scenario.symbols} if scenario.tiered else {}
+    )
+    return Account(
+        balance=scenario.balance, positions=positions, brackets=brackets, venue=venue.key
+    )
 
 
 def _status(state) -> str:

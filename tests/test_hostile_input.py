@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from quiz.models import Quiz
 from simulator.forms import PositionForm
 from simulator.selectors import preset_data
+from simulator.tool_forms import LiquidationForm, PnlForm, PositionSizeForm
 from tests.conftest import LESSON_4_URL
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,9 @@ hostile_text = st.one_of(
     st.decimals(allow_nan=True, allow_infinity=True).map(str),
 )
 ROW_FIELDS = list(PositionForm.base_fields)
-SCENARIO_FIELDS = ["balance", "mode", "tiers", "mark_BTC", "mark_ETH", "mark_SOL", "chart_symbol"]
+SCENARIO_FIELDS = [
+    *("balance", "mode", "venue", "tiers", "mark_BTC", "mark_ETH", "mark_SOL", "chart_symbol"),
+]
 COUNT_FIELDS = ["positions-TOTAL_FORMS", "positions-INITIAL_FORMS"]
 
 
@@ -188,3 +191,94 @@ def test_quiz_answers(client, attempt_url, number, answer, extra, htmx):
     url = f"{attempt_url}/questions/{number}/"
     response = client.post(url, {**extra, "answer": answer}, **headers)
     assert_clear(response)
+
+
+# The Tools: each calculator's page (with or without htmx) and its results fragment.
+TOOLS = {
+    "/tools/liquidation-price/": (
+        LiquidationForm,
+        {
+            "venue": "bybit", "symbol": "BTC", "side": "long", "entry_price": "40,000",
+            "size": "1", "size_unit": "coins", "leverage": "50", "mode": "isolated",
+            "margin": "3,800", "tiers": "venue", "funding_rate": "0.01",
+            "funding_intervals": "9", "mark_price": "39,000", "last_price": "39,010",
+            "fee_venue": "binance", "taker_fee": "0.05", "maker_fee": "0.02",
+        },
+    ),
+    "/tools/position-size/": (
+        PositionSizeForm,
+        {
+            "balance": "10,000", "risk": "1", "entry_price": "60,000", "stop_price": "58,800",
+            "leverage": "10", "symbol": "ETH", "venue": "okx", "taker_fee": "0.05",
+        },
+    ),
+    "/tools/pnl/": (
+        PnlForm,
+        {
+            "side": "short", "entry_price": "60,000", "exit_price": "57,000", "size": "0.5",
+            "size_unit": "coins", "leverage": "10", "venue": "hyperliquid",
+            "maker_fee": "0.015", "taker_fee": "0.045", "entry_order": "taker",
+            "exit_order": "maker", "funding_rate": "-0.01", "funding_intervals": "24",
+        },
+    ),
+}  # fmt: skip
+tool_values = st.one_of(
+    hostile_text,
+    st.sampled_from(["binance", "dydx", "okx", "cross", "isolated", "usd", "coins", "OTHER"]),
+    st.sampled_from(["0.00000001", "100000000", "1000000000", "125", "1", "0", "-5", "4.99"]),
+)
+
+
+@st.composite
+def tool_data(draw) -> tuple[str, list[tuple[str, str]]]:
+    """A calculator's address and a valid calculation with fields replaced, removed,
+    repeated or added."""
+    url = draw(st.sampled_from(sorted(TOOLS)))
+    form, valid = TOOLS[url]
+    data = dict(valid)
+    names = [*form.base_fields]
+    for name in draw(st.lists(st.sampled_from(names), max_size=5)):
+        data[name] = draw(tool_values)
+    for name in draw(st.lists(st.sampled_from(names), max_size=3)):
+        data.pop(name, None)
+    data.update(draw(st.dictionaries(st.text(max_size=12), hostile_text, max_size=2)))
+    pairs = list(data.items())
+    for name in draw(st.lists(st.sampled_from(names), max_size=2)):  # a field given twice
+        pairs.append((name, draw(tool_values)))
+    return url, pairs
+
+
+@examples(400)
+@given(call=tool_data(), htmx=st.booleans())
+def test_tools_pages(client, call, htmx):
+    url, pairs = call
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = client.get(url + "?" + urlencode(pairs), **headers)
+    assert_clear(response, expect="There is a problem")
+    if response.status_code == 400:
+        return
+    html = response.content.decode()
+    if htmx:
+        assert response.status_code == 200
+        assert "<html" not in html
+    else:
+        assert response.status_code in (200, 422)
+        assert 'id="tool-form"' in html
+    assert "Link to this result" in html or "Results appear once the form is complete" in html
+
+
+@examples(300)
+@given(call=tool_data(), htmx=st.booleans())
+def test_tools_results_fragments(client, call, htmx):
+    url, pairs = call
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = client.get(f"{url}results/?{urlencode(pairs)}", **headers)
+    assert_clear(response)
+    if not htmx:
+        assert response.status_code == 302
+        assert_clear(client.get(response["Location"]), expect="There is a problem")
+        return
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Link to this result" in html or "Results appear once the form is complete" in html
+    assert response["HX-Replace-Url"].startswith(url)

@@ -78,6 +78,8 @@ def test_error_pages_render_in_the_layout(view, status, text):
         ("/learn/beginner/isolated-vs-cross-margin/", "Learn"),
         ("/simulator/", "Simulator"),
         ("/simulator/methodology/", "Simulator"),
+        ("/tools/", "Tools"),
+        ("/tools/liquidation-price/", "Tools"),
         ("/quiz/", "Quiz"),
         ("/quiz/history/", "Quiz"),
         ("/", None),

@@ -41,6 +41,18 @@ def test_switching_the_account_to_cross(page: Page, base_url):
     assert still_same_document(page)
 
 
+def test_choosing_a_venue_applies_its_rules(page: Page, base_url):
+    page.goto(base_url + "/simulator/?preset=two-isolated")
+    expect(page.locator("#results .assumptions")).to_contain_text("Binance USDⓈ-M's rules")
+    mark_page(page)
+    page.get_by_role("combobox", name="Exchange whose rules apply").select_option("okx")
+    assumptions = page.locator("#results .assumptions")
+    expect(assumptions).to_contain_text("Liquidation follows OKX USDT-margined swap's rules")
+    expect(page.locator("#results")).not_to_contain_text("54,271.36")  # Binance's figure
+    expect(page).to_have_url(re.compile(r"venue=okx"))
+    assert still_same_document(page)
+
+
 def test_add_and_remove_a_position(page: Page, base_url):
     page.goto(base_url + "/simulator/?preset=two-isolated")
     mark_page(page)

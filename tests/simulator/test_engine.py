@@ -524,7 +524,8 @@ def test_with_mode_refuses_isolated_margins_beyond_the_wallet():
         ({"quantity": "NaN"}, "finite"),
         ({"side": "up"}, "'long' or 'short'"),
         ({"mode": "portfolio"}, "'isolated' or 'cross'"),
-        ({"margin": 999}, "below the initial margin"),
+        ({"margin": 0}, "isolated margin must be greater than zero"),
+        ({"margin": -5}, "isolated margin must be greater than zero"),
         ({"symbol": " "}, "needs a symbol"),
     ],
 )
@@ -544,6 +545,34 @@ def test_a_mark_of_zero_is_the_asset_going_to_zero():
     cross = evaluate(lesson_account(Mode.CROSS), {"BTCUSDT": 0, "ETHUSDT": ETH_ENTRY})
     assert cross.cross_liquidated
     assert cross.equity == 0
+
+
+def test_the_default_venue_is_binance_and_the_default_table_flat():
+    account = lesson_account(Mode.ISOLATED)
+    assert account.venue == "binance"
+    assert account.taker_fee is None
+    assert account.brackets == {}
+    assert Account(D(5000), account.positions, None) == account
+    same = Account(D(5000), account.positions, venue="binance")
+    assert liquidation_prices(same) == liquidation_prices(account)
+    # Binance's rule has no fee in it: an edited taker fee changes nothing.
+    edited = Account(D(5000), account.positions, taker_fee=D("0.001"))
+    assert liquidation_prices(edited) == liquidation_prices(account)
+
+
+def test_bracket_tables_are_checked_against_the_venue_rule():
+    with pytest.raises(EngineError, match="mix floors on the notional and on the size"):
+        Account(
+            D(0),
+            [],
+            {"X": [Bracket(D(0), D("0.01")), Bracket(D(5), D("0.02"), basis="quantity")]},
+        )
+    with pytest.raises(EngineError, match="must stay below 100%"):
+        Account(D(0), [], {"X": [Bracket(D(0), D("0.9995"))]}, venue="okx", taker_fee="0.001")
+    with pytest.raises(EngineError, match="taker fee rate must be below 100%"):
+        Account(D(0), [], taker_fee=1)
+    with pytest.raises(EngineError, match="bracket basis must be"):
+        Bracket(D(0), D("0.01"), basis="volume")
 
 
 def test_engine_error_is_a_value_error():

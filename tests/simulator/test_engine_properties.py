@@ -1,4 +1,10 @@
-"""Properties of the margin engine over random accounts (hypothesis)."""
+"""Properties of the margin engine over random accounts (hypothesis).
+
+The accounts follow every venue's rule (`simulator.venues`), with the venue's own
+tables among the bracket lists, and isolated margins above and below the initial
+margin (fees and funding take from it). Venue-specific properties (each venue's
+formula, fees and funding, the breakdown) are in test_venues.py.
+"""
 
 from decimal import Decimal
 from itertools import pairwise
@@ -17,6 +23,7 @@ from simulator.engine import (
     liquidation_price,
     liquidation_prices,
 )
+from simulator.venues import VENUES, get_venue
 
 D = Decimal
 HAIR = D("1e-9")  # relative to the price
@@ -36,7 +43,13 @@ TABLES: dict[str, tuple[Bracket, ...] | None] = {
         Bracket(D(100000), D("0.1")),
     ),
     "zero": (Bracket(D(0), D(0)),),
+    "venue": None,  # the venue's own table for the symbol (BTC, ETH; the default for SOL)
 }
+# OKX applies a tier's rate to the whole position, so its maintenance margin jumps at
+# the floors of a notional table: a long can then be liquidated by a rise across a
+# floor, which the monotonic-equity and hair properties below do not allow for.
+# test_venues.py checks OKX on such tables; here it gets continuous ones only.
+WHOLE_POSITION_TABLES = ("default", "zero", "venue")
 
 
 def decimals(low: str, high: str, places: int) -> st.SearchStrategy[Decimal]:
@@ -64,7 +77,23 @@ def positions(draw, symbol: str, side=None, mode=None) -> Position:
     leverage = draw(leverages)
     extra = draw(st.one_of(st.just(D(0)), decimals("0", "50000", 2)))
     initial = quantity * entry / leverage
-    return Position(symbol, side, quantity, entry, leverage, mode=mode, margin=initial + extra)
+    # Some margins below the initial margin: fees or funding have taken part of it.
+    factor = draw(st.one_of(st.just(D(1)), decimals("0.2", "1", 2)))
+    return Position(
+        symbol, side, quantity, entry, leverage, mode=mode, margin=initial * factor + extra
+    )
+
+
+def draw_brackets(draw, venue_key: str, symbols) -> dict[str, tuple[Bracket, ...]]:
+    names = WHOLE_POSITION_TABLES if VENUES[venue_key].whole_position_tiers else list(TABLES)
+    brackets = {}
+    for symbol in dict.fromkeys(symbols):
+        name = draw(st.sampled_from(list(names)))
+        if name == "venue":
+            brackets[symbol] = get_venue(venue_key).brackets(symbol)
+        elif TABLES[name] is not None:
+            brackets[symbol] = TABLES[name]
+    return brackets
 
 
 @st.composite
@@ -78,12 +107,10 @@ def accounts(draw, symbols=("BTC", "ETH", "SOL"), unique=False, max_size=5) -> A
     held = [draw(positions(symbol)) for symbol in chosen]
     isolated = sum((p.isolated_margin for p in held if p.mode is Mode.ISOLATED), start=D(0))
     extra = draw(decimals("0", "200000", 2))
-    brackets = {}
-    for symbol in dict.fromkeys(chosen):
-        table = TABLES[draw(st.sampled_from(list(TABLES)))]
-        if table is not None:
-            brackets[symbol] = table
-    return Account(isolated + extra, held, brackets)
+    venue = draw(st.sampled_from(list(VENUES)))
+    brackets = draw_brackets(draw, venue, chosen)
+    taker = draw(st.one_of(st.none(), decimals("0", "0.002", 5)))
+    return Account(isolated + extra, held, brackets, venue=venue, taker_fee=taker)
 
 
 @st.composite
@@ -126,7 +153,12 @@ def test_at_the_liquidation_price_margin_balance_equals_maintenance(case):
         scale = account.balance + position.quantity * lp + position.isolated_margin
         if position.mode is Mode.ISOLATED:
             s = state.positions[i]
-            assert close(s.margin_balance, s.maintenance_margin, scale)
+            # Or, on Bybit with a large added margin, where the margin is used up (the
+            # engine never lets its formula go beyond the bankruptcy price).
+            used_up = position.isolated_margin + s.unrealized_pnl
+            assert close(s.margin_balance, s.maintenance_margin, scale) or close(
+                used_up, D(0), scale
+            )
         else:
             assert close(state.cross_equity, state.cross_maintenance_margin, scale)
 
@@ -146,19 +178,20 @@ def test_liquidated_a_hair_beyond_the_price_and_not_a_hair_before(case):
         assert not evaluate(account, {**marks, position.symbol: before}).positions[i].liquidated
 
 
+# Not on Bybit: its rule counts margin added to an isolated position as added / (1 - fee),
+# a little more than the same amount in a cross wallet.
 @settings(deadline=None)
 @given(
     st.sampled_from(list(Side)),
     st.data(),
     decimals("0", "100000", 2),
-    st.sampled_from(list(TABLES)),
+    st.sampled_from([key for key in VENUES if key != "bybit"]),
 )
-def test_cross_never_liquidates_closer_to_entry_than_isolated(side, data, extra, table_name):
+def test_cross_never_liquidates_closer_to_entry_than_isolated(side, data, extra, venue):
     position = data.draw(positions("BTC", side=side, mode=Mode.ISOLATED))
-    table = TABLES[table_name]
-    brackets = {} if table is None else {"BTC": table}
+    brackets = draw_brackets(data.draw, venue, ["BTC"])
     wallet = position.isolated_margin + extra
-    isolated = liquidation_price(Account(wallet, [position], brackets), 0)
+    isolated = liquidation_price(Account(wallet, [position], brackets, venue=venue), 0)
     cross_position = Position(
         "BTC",
         side,
@@ -168,7 +201,7 @@ def test_cross_never_liquidates_closer_to_entry_than_isolated(side, data, extra,
         mode=Mode.CROSS,
         margin=position.margin,
     )
-    cross = liquidation_price(Account(wallet, [cross_position], brackets), 0)
+    cross = liquidation_price(Account(wallet, [cross_position], brackets, venue=venue), 0)
     if side is Side.LONG:
         if cross is not None:
             assert isolated is not None
@@ -193,9 +226,10 @@ def long_only_on_btc(draw) -> tuple[Account, dict[str, Decimal]]:
     held += draw(st.lists(positions("BTC", side=Side.LONG), max_size=2))
     held += draw(st.lists(st.sampled_from(["ETH", "SOL"]).flatmap(positions), max_size=2))
     isolated = sum((p.isolated_margin for p in held if p.mode is Mode.ISOLATED), start=D(0))
-    table = TABLES[draw(st.sampled_from(list(TABLES)))]
-    brackets = {} if table is None else {"BTC": table}
-    account = Account(isolated + draw(decimals("0", "100000", 2)), held, brackets)
+    venue = draw(st.sampled_from(list(VENUES)))
+    brackets = draw_brackets(draw, venue, ["BTC"])
+    balance = isolated + draw(decimals("0", "100000", 2))
+    account = Account(balance, held, brackets, venue=venue)
     return account, draw(marks_for(account))
 
 

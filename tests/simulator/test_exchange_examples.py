@@ -23,6 +23,7 @@ from simulator.engine import (
     evaluate,
     liquidation_price,
     maintenance_amounts,
+    with_funding,
 )
 
 D = Decimal
@@ -46,9 +47,9 @@ def maintenance_frozen_at_entry(
 
     Those exchanges liquidate when margin + PnL <= MM_entry, a fixed amount; that is
     (margin - MM_entry) + PnL <= 0. Under the engine's rules this is a lone cross
-    position whose cross wallet is margin - MM_entry, with a 0% bracket. A cross wallet
-    is used because it has no floor, while an isolated margin may never be set below
-    the initial margin.
+    position whose cross wallet is margin - MM_entry, with a 0% bracket. (An isolated
+    position with margin - MM_entry and a 0% bracket would do as well now that an
+    isolated margin may sit below the initial margin; the cross form is kept.)
     """
     cross = Position(
         position.symbol,
@@ -171,14 +172,21 @@ def test_bybit_example_3_funding_fee_taken_from_the_margin():
     balance", so they come out of the position margin: Initial Margin = 400, MMR = 0.5%,
     Maintenance Margin = 100, LP = [20,000 - (400 - 100)] - (-200 / 1) = 19,900 USDT.
 
-    The engine has no funding, and an isolated margin cannot go below the initial
-    margin; a margin of 400 - 200 = 200 with the maintenance frozen at 100 is, as in
-    Example 2, a cross wallet of 100 with a 0% bracket.
+    `with_funding` takes the 200 USDT from the isolated margin (1 BTC x 20,000 x 1% in
+    one interval), leaving 200, below the initial margin; with the maintenance frozen at
+    100 (as in Example 2) that gives 19,900. The engine's own rule (maintenance at the
+    mark) moves the price towards the mark by the same 200 per BTC, less a little.
     """
     position = Position("BTCUSDT", Side.LONG, 1, 20000, 50)
-    funding = D(200)
-    frozen = maintenance_frozen_at_entry(position, position.isolated_margin - funding, D(100))
+    account = Account(D(400), [position])
+    funded = with_funding(account, rates={"BTCUSDT": D("0.01")}, intervals=1)
+    margin = funded.positions[0].isolated_margin
+    assert margin == 200 and funded.balance == 200
+    frozen = maintenance_frozen_at_entry(position, margin, D(100))
     assert liquidation_price(frozen, 0) == D(19900)
+    before, after = liquidation_price(account, 0), liquidation_price(funded, 0)
+    assert after > before  # towards the mark
+    assert close(after - before, D(200) / D("0.995"))
 
 
 # --------------------------------------------------------------------------- MEXC

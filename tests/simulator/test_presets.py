@@ -183,7 +183,7 @@ PRESET_MISTAKES = [
     (
         "hedge:\n",
         "two-cross:\n",
-        "content/presets.yaml: two-cross: is given twice (lines 22 and 41); "
+        "content/presets.yaml: two-cross: is given twice (lines 23 and 42); "
         "each preset needs its own slug",
     ),
     ("  mode: isolated\n", "  mode: [isolated\n", "content/presets.yaml: is not valid YAML (line"),

@@ -4,9 +4,12 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
+from core.numbers import money, price
 from simulator import forms as simulator_forms
+from simulator.engine import Account, Position, evaluate
 from simulator.selectors import preset_data
 from simulator.services import simulate
+from simulator.venues import VENUES, get_venue
 from tests.conftest import LESSON_4_URL
 
 pytestmark = pytest.mark.django_db
@@ -416,3 +419,59 @@ def test_the_examples_are_listed_in_the_files_order_with_their_titles(client):
 def test_negative_money_prints_with_a_true_minus(client):
     html = client.get(URL, scenario(**{"positions-1-side": "short", "mark_ETH": "10%"})).content
     assert "\u2212$250.00" in html.decode()  # ETH short's unrealized loss on a 10% rise
+
+
+# --------------------------------------------------------------------------- the venue
+
+
+def test_without_a_venue_binances_rules_apply_and_the_page_says_so(client):
+    page = text(client.get(URL, {"preset": "two-isolated"}))
+    assert "Liquidation follows Binance USDⓈ-M's rules" in page
+    assert "54,271.36" in page  # lesson 4's figure, as before venues
+
+
+@pytest.mark.parametrize("venue", list(VENUES))
+def test_the_chosen_venues_rules_and_tiers_apply(client, venue):
+    rules = get_venue(venue)
+    positions = (
+        Position.from_notional("BTC", "long", 10_000, 60_000, 10),
+        Position.from_notional("ETH", "long", 2_500, 3_000, 5),
+    )
+    account = Account(
+        balance=5_000,
+        positions=positions,
+        brackets={symbol: rules.brackets(symbol) for symbol in ("BTC", "ETH")},
+        venue=venue,
+    )
+    evaluation = evaluate(account, {"BTC": 52_800, "ETH": 3_000})
+    response = client.get(URL, scenario(venue=venue, tiers="tiered"))
+    assert response.status_code == 200
+    page = text(response)
+    assert f"Liquidation follows {rules.name}'s rules" in page
+    assert f"{rules.name}'s real tiers for BTC and ETH" in page
+    for state in evaluation.positions:
+        assert price(state.liquidation_price) in page
+        assert money(state.maintenance_margin) in page
+    assert f'<option value="{venue}" selected>' in response.content.decode()
+
+
+def test_the_venue_changes_the_liquidation_price_with_flat_tiers_too(client):
+    binance = text(client.get(URL, scenario()))
+    okx = text(client.get(URL, scenario(venue="okx")))
+    assert "54,271.36" in binance and "54,271.36" not in okx  # OKX adds its taker fee
+    assert "counts its standard taker fee (0.05%) in the maintenance margin" in okx
+
+
+def test_an_unknown_venue_lists_the_venues(client):
+    response = client.post(URL, scenario(venue="ftx"))
+    assert response.status_code == 422
+    html = response.content.decode()
+    message = "There is no venue &#x27;ftx&#x27;. The venues are: binance, bybit, okx"
+    assert html.count(message) >= 2
+    assert '<a href="#id_venue">' in html
+
+
+def test_the_venue_is_part_of_the_scenarios_address(client):
+    location = client.post(URL, scenario(venue="dydx"))["Location"]
+    assert "venue=dydx" in location
+    assert "Liquidation follows dYdX v4's rules" in text(client.get(location))
