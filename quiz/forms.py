@@ -1,4 +1,4 @@
-from crispy_forms.bootstrap import PrependedText
+from crispy_forms.bootstrap import AppendedText, PrependedText
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
@@ -9,10 +9,14 @@ from quiz.models import AttemptQuestion, Question
 from quiz.services import Answer
 
 NOT_AN_OPTION = "That answer is not one of this question's options."
-HINTS = {
-    Question.Kind.MULTIPLE: "Select all that apply.",
-    Question.Kind.NUMERIC: "Type an amount in dollars, in digits. A $ sign, commas and cents "
-    "are optional.",
+HINTS = {Question.Kind.MULTIPLE: "Select all that apply."}
+# What a numeric answer is, by the computation's answer format: the hint under the
+# input and the unit beside it.
+NUMERIC_HINTS = {
+    "money": "Type an amount in dollars, in digits. A $ sign, commas and cents are optional.",
+    "price": "Type a price in dollars, in digits. A $ sign, commas and cents are optional.",
+    "percent": "Type a percentage in digits, such as 12.5. The % sign is optional.",
+    "number": "Type a number in digits. Commas and decimals are optional.",
 }
 
 
@@ -32,7 +36,13 @@ class AnswerForm(forms.Form):
         kind = self.question.kind
         choices = [(str(choice.pk), choice.text) for choice in self.question.choices.all()]
         invalid = {"invalid_choice": NOT_AN_OPTION, "invalid_list": NOT_AN_OPTION}
-        common = {"label": item.prompt, "help_text": HINTS.get(kind, "")}
+        self.answer_format = (
+            self.question.computation_spec.answer_format
+            if kind == Question.Kind.NUMERIC and self.question.computation_spec
+            else "money"
+        )
+        hint = NUMERIC_HINTS[self.answer_format] if kind == Question.Kind.NUMERIC else ""
+        common = {"label": item.prompt, "help_text": hint or HINTS.get(kind, "")}
         if kind == Question.Kind.NUMERIC:
             field = forms.CharField(
                 max_length=60,
@@ -70,7 +80,12 @@ class AnswerForm(forms.Form):
         helper.label_class = " quiz-prompt"
         if self.question.kind == Question.Kind.NUMERIC:
             helper.field_class = "quiz-amount"
-            answer = PrependedText("answer", "$", wrapper_class="quiz-fieldset")
+            if self.answer_format in {"money", "price"}:
+                answer = PrependedText("answer", "$", wrapper_class="quiz-fieldset")
+            elif self.answer_format == "percent":
+                answer = AppendedText("answer", "%", wrapper_class="quiz-fieldset")
+            else:
+                answer = Field("answer", wrapper_class="quiz-fieldset")
         else:
             helper.field_class = "quiz-options"
             answer = Field("answer", wrapper_class="quiz-fieldset")
@@ -81,6 +96,8 @@ class AnswerForm(forms.Form):
         value = self.cleaned_data["answer"]
         if self.question.kind != Question.Kind.NUMERIC:
             return value
+        if self.answer_format == "percent":
+            value = value.strip().removesuffix("%")
         try:
             return parse_number(value)
         except NotANumber as error:

@@ -11,11 +11,9 @@ from django.urls import reverse
 from core.models import LoadedFromContent
 from lessons.models import Lesson
 from quiz import numeric
-from quiz.computations import COMPUTATION_CHOICES, COMPUTATIONS, Computation, Quantity, Result
+from quiz.computations import COMPUTATIONS, Computation, Result, computation_choices
 
 RESERVED_SLUGS = {"history", "attempts"}
-# Every numeric answer is an amount in dollars.
-ANSWER = Quantity("answer", "The answer", "money")
 
 
 class QuizQuerySet(models.QuerySet):
@@ -83,7 +81,7 @@ class Question(models.Model):
     computation = models.CharField(
         max_length=60,
         blank=True,
-        choices=COMPUTATION_CHOICES,
+        choices=computation_choices,
         error_messages={
             "invalid_choice": "There is no computation “%(value)s”; the margin engine knows "
             + ", ".join(COMPUTATIONS)
@@ -384,7 +382,7 @@ class AttemptQuestion(models.Model):
         return {
             **self.shown_figures,
             **numeric.shown(computation.working, solution.working),
-            "answer": numeric.show(ANSWER, solution.answer),
+            "answer": numeric.show(computation.answer, solution.answer),
         }
 
     @property
