@@ -59,6 +59,7 @@ class PresetSchema(pydantic.BaseModel):
     balance: Number
     mode: Literal["isolated", "cross"]
     tiers: Literal["flat", "tiered"] = "flat"
+    venue: str = "binance"  # whose liquidation rule applies; the form checks the name
     positions: list[PositionSchema] = pydantic.Field(min_length=1, max_length=MAX_POSITIONS)
     marks: dict[str, Number] = {}  # symbol: a move like -12% or a price like 52800
     chart_symbol: str | None = None
@@ -70,7 +71,12 @@ class PresetsFile(pydantic.RootModel[dict[str, PresetSchema]]):
 
 def form_data(preset: PresetSchema) -> dict[str, str]:
     """The preset as the simulator's form would post it."""
-    data = {"balance": preset.balance, "mode": preset.mode, "tiers": preset.tiers}
+    data = {
+        "balance": preset.balance,
+        "mode": preset.mode,
+        "tiers": preset.tiers,
+        "venue": preset.venue,
+    }
     data[f"{PREFIX}-TOTAL_FORMS"] = str(len(preset.positions))
     data[f"{PREFIX}-INITIAL_FORMS"] = "0"
     for index, position in enumerate(preset.positions):

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 # What the Python PRESETS dict held before presets became content: the same
 # form data, so every link to a preset and every shared address still matches.
 TWO_ISOLATED = {
-    "balance": "5000", "mode": "isolated", "tiers": "flat", "mark_BTC": "-12%", "mark_ETH": "0%",
+    "balance": "5000", "mode": "isolated", "tiers": "flat", "venue": "binance",
+    "mark_BTC": "-12%", "mark_ETH": "0%",
     "positions-TOTAL_FORMS": "2", "positions-INITIAL_FORMS": "0",
     "positions-0-symbol": "BTC", "positions-0-side": "long", "positions-0-entry_price": "60000",
     "positions-0-leverage": "10", "positions-0-size": "1000", "positions-0-size_basis": "margin",
@@ -62,7 +63,7 @@ def test_a_new_preset_with_a_notional_size_and_its_own_margin_mode(content):
             "  positions:\n"
             "    - {symbol: SOL, side: short, entry_price: 150.5, leverage: 3, notional: 900,"
             " margin_mode: cross}\n"
-            "  chart_symbol: SOL\n"
+            "  chart_symbol: SOL\n  venue: okx\n"
         )
     assert load_content(content).created == ["Preset mixed"]
     mixed = Preset.objects.get(slug="mixed")
@@ -72,6 +73,7 @@ def test_a_new_preset_with_a_notional_size_and_its_own_margin_mode(content):
     assert mixed.data["positions-0-entry_price"] == "150.5"
     assert mixed.data["positions-0-margin_mode"] == "cross"
     assert mixed.data["chart_symbol"] == "SOL"
+    assert mixed.data["venue"] == "okx"
 
 
 def test_an_admin_edit_survives_a_load_and_force_replaces_it(content):
@@ -183,8 +185,15 @@ PRESET_MISTAKES = [
     (
         "hedge:\n",
         "two-cross:\n",
-        "content/presets.yaml: two-cross: is given twice (lines 23 and 42); "
+        "content/presets.yaml: two-cross: is given twice (lines 24 and 43); "
         "each preset needs its own slug",
+    ),
+    (
+        "  tiers: flat\n  positions:\n    - {symbol: BTC, side: long, entry_price: 60000, "
+        "leverage: 10, margin: 1000}",
+        "  tiers: flat\n  venue: binanse\n  positions:\n    - {symbol: BTC, side: long, "
+        "entry_price: 60000, leverage: 10, margin: 1000}",
+        "content/presets.yaml: two-isolated, venue: ",
     ),
     ("  mode: isolated\n", "  mode: [isolated\n", "content/presets.yaml: is not valid YAML (line"),
 ]
