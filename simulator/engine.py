@@ -10,6 +10,7 @@ Public API:
   default; the venues and their data are in `simulator.venues`).
 * `evaluate(account, marks)`: the whole account at given mark prices.
 * `liquidation_price(account, index, marks=None)` and `liquidation_prices(...)`;
+  `liquidation_region(...)` (every price at which it is liquidated);
   `bankruptcy_price(account, index, marks=None)`.
 * `explain_liquidation_price(...)`: the steps from the textbook price to the
   venue's, one rule at a time (`Explanation`, `Step`).
@@ -66,6 +67,7 @@ __all__ = [
     "liquidation_fee",
     "liquidation_price",
     "liquidation_prices",
+    "liquidation_region",
     "maintenance_amounts",
     "margin_for",
     "quantity_for",
@@ -521,6 +523,19 @@ class Account:
         price = _positive(price, "The price")
         return self._tables[position.symbol].maintenance(position.quantity, price)
 
+    def maintenance_breaks(self, index: int) -> tuple[Decimal, ...]:
+        """Mark prices at which position `index`'s maintenance bracket changes.
+
+        Between two of them its maintenance margin is a straight line in the price
+        (a jump at each one with whole-position tiers); none when a size decides the
+        bracket.
+        """
+        position = self.positions[_index(self, index)]
+        table = self._tables[position.symbol]
+        if table.by_quantity:
+            return ()
+        return tuple(floor / position.quantity for floor in table.floors[1:])
+
 
 def _fee_rate(value: object, name: str) -> Decimal:
     rate = _not_negative(value, name)
@@ -836,14 +851,36 @@ def liquidation_price(
     position = account.positions[i]
     prices = _prices(account, marks, skip=position.symbol)
     reference = prices.get(position.symbol, position.entry_price)
-    snapshot = _snapshot(account, prices)
+    return _nearest(_region(account, i, prices), reference)
+
+
+def liquidation_region(
+    account: Account, index: int, marks: Mapping[str, Number] | None = None
+) -> tuple[Interval, ...]:
+    """Every mark price of position `index`'s symbol at which the position is liquidated.
+
+    Closed intervals `(low, high)` in increasing order, `high` None for "and above";
+    the other symbols are held at `marks` (default: their entry prices). A long's
+    region is usually one interval from 0 up to its liquidation price; whole-position
+    tiers (OKX) can add others. For replaying a path: a price moving from `a` to `b`
+    is liquidated where it first enters the region.
+    """
+    i = _index(account, index)
+    prices = _prices(account, marks, skip=account.positions[i].symbol)
+    return tuple(_region(account, i, prices))
+
+
+def _region(account: Account, i: int, prices: Mapping[str, Decimal]) -> list[Interval]:
+    position = account.positions[i]
     table = account._tables[position.symbol]
     if position.mode is Mode.ISOLATED:
-        region = _isolated_region(account, i, table)
-    else:
-        base = _cross_base(account, snapshot, position.symbol)
-        region = _liquidation_region(base, snapshot.group_members[position.symbol], table)
-    return _nearest(region, reference)
+        return _isolated_region(account, i, table)
+    base = _cross_base(account, _snapshot(account, prices), position.symbol)
+    return _liquidation_region(base, _cross_members(account, position.symbol), table)
+
+
+def _cross_members(account: Account, symbol: str) -> tuple[Position, ...]:
+    return tuple(p for p in account.positions if p.mode is Mode.CROSS and p.symbol == symbol)
 
 
 def liquidation_prices(
