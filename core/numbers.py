@@ -47,6 +47,15 @@ def parse_number(text: str) -> Decimal:
     return Decimal(sign + cleaned.replace(",", ""))
 
 
+def parse_mark(text: str) -> tuple[str, Decimal]:
+    """'-12%' is a move from entry, '54,000' a price: ('move' or 'price', the number).
+    Raises NotANumber."""
+    text = text.strip()
+    if text.endswith("%"):
+        return "move", parse_number(text[:-1])
+    return "price", parse_number(text)
+
+
 def fixed(value: Decimal, places: int) -> str:
     """1234.5 -> '1,234.50' for places=2; the sign as a true minus."""
     with localcontext(rounding=ROUND_HALF_UP):

@@ -13,16 +13,18 @@ class SimulatorConfig(AppConfig):
         # Imported here: they need the app registry ready.
         from core.content import register_loader
         from lessons.registry import register_embed
-        from simulator.content import load_presets
+        from simulator.content import load_paths, load_presets
         from simulator.lesson_widget import SimulatorEmbed
 
         # Presets load first: lessons' widgets name them.
         register_loader(name="presets", order=10, load=load_presets)
+        register_loader(name="paths", order=11, load=load_paths)  # they name presets
         register_embed("simulator", SimulatorEmbed())
         for name, signal in [("save", post_save), ("delete", post_delete)]:
             signal.connect(
                 _preset_changed, sender="simulator.Preset", dispatch_uid=f"preset-{name}"
             )
+            signal.connect(_path_changed, sender="simulator.PricePath", dispatch_uid=f"path-{name}")
 
 
 def _preset_changed(**kwargs) -> None:
@@ -32,5 +34,14 @@ def _preset_changed(**kwargs) -> None:
     from simulator.selectors import clear_preset_cache
 
     for clear in (clear_preset_cache, clear_page_cache):
+        clear()
+        transaction.on_commit(clear)
+
+
+def _path_changed(**kwargs) -> None:
+    """The replay's list of paths and its pages change with a path."""
+    from simulator.selectors import clear_path_cache
+
+    for clear in (clear_path_cache, clear_page_cache):
         clear()
         transaction.on_commit(clear)

@@ -134,3 +134,84 @@ def build_chart(
         current_x=x(min(float(mark), x_max)),
         current_label=f"{symbol} now: {numbers.price(mark)}",
     )
+
+
+# --------------------------------------------------------------------------- replay
+
+
+@dataclass(frozen=True, slots=True)
+class ReplaySeries:
+    label: str
+    style: str
+    path: str
+    markers: tuple[Marker, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayChart:
+    """Equity over time for each mode, from the replay's exact corners."""
+
+    series: tuple[ReplaySeries, ...]
+    x_ticks: tuple[Tick, ...]
+    y_ticks: tuple[Tick, ...]
+    end: float  # the last hour
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    right_edge: int = WIDTH - RIGHT
+    top: int = TOP
+    bottom_edge: int = HEIGHT - BOTTOM
+    y_label_x: int = LEFT - 8
+    x_label_y: int = HEIGHT - BOTTOM + 18
+
+    def x(self, hours: Decimal | float) -> str:
+        plot_w = WIDTH - LEFT - RIGHT
+        return f"{LEFT + float(hours) / (self.end or 1) * plot_w:.1f}"
+
+
+def replay_chart(*, series: list, names: tuple[str, ...]) -> ReplayChart:
+    """`series` are (label, simulator.replay.Replay) pairs; `names` label the positions."""
+    end = max(float(result.final.time) for _, result in series)
+    equities = [float(equity) for _, result in series for _, equity in result.curve]
+    y_min, y_max = min([0.0, *equities]), max([1.0, *equities])
+    step = _nice_step(y_max - y_min)
+    y_min, y_max = math.floor(y_min / step) * step, math.ceil(y_max / step) * step
+    plot_h = HEIGHT - TOP - BOTTOM
+    chart = ReplayChart(series=(), x_ticks=(), y_ticks=(), end=end)
+
+    def y(equity: Decimal | float) -> str:
+        return f"{TOP + (y_max - float(equity)) / (y_max - y_min) * plot_h:.1f}"
+
+    drawn = []
+    for (label, result), style in zip(series, ["solid", "dashed"], strict=False):
+        path = " ".join(
+            f"{'M' if i == 0 else 'L'}{chart.x(time)} {y(equity)}"
+            for i, (time, equity) in enumerate(result.curve)
+        )
+        markers = []
+        for event in result.events:
+            if event.kind.value != "liquidation":
+                continue
+            before = next(e for t, e in result.curve if t == event.time)
+            who = ", ".join(names[i] for i in event.positions)
+            markers.append(
+                Marker(
+                    chart.x(event.time),
+                    y(before),
+                    f"{label}: {who} liquidated at hour {numbers.number(event.time, 2, trim=True)}",
+                )
+            )
+        drawn.append(ReplaySeries(label, style, path, tuple(markers)))
+
+    y_ticks = []
+    value = y_min
+    while value <= y_max + step / 2:
+        y_ticks.append(Tick(y(value), _money_label(value)))
+        value += step
+    x_step = _nice_step(end or 1)
+    x_ticks = []
+    hour = 0.0
+    while hour <= end + x_step / 100:
+        x_ticks.append(Tick(chart.x(hour), f"{hour:,.10g}h"))
+        hour += x_step
+    return ReplayChart(series=tuple(drawn), x_ticks=tuple(x_ticks), y_ticks=tuple(y_ticks), end=end)

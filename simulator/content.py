@@ -1,4 +1,5 @@
-"""content/presets.yaml into Preset rows (see core.content and docs/authoring.md).
+"""content/presets.yaml into Preset rows and content/paths.yaml into PricePath rows
+(see core.content and docs/authoring.md).
 
 Each preset is checked three ways before anything is written: its shape (a
 pydantic schema), then the simulator's own forms, then the engine (a preset must
@@ -13,13 +14,16 @@ from typing import Annotated, Any, Literal
 
 import pydantic
 import yaml
+from django.http import QueryDict
 from pydantic_core import PydanticCustomError
 
 from core.content import ContentRun
 from simulator.forms import MAX_POSITIONS, PREFIX, SimulatorForms
-from simulator.models import Preset
+from simulator.models import Preset, PricePath
+from simulator.selectors import stored_slugs
 
 FILE_NAME = "presets.yaml"
+PATHS_FILE = "paths.yaml"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_LENGTH = Preset._meta.get_field("slug").max_length
 
@@ -120,7 +124,7 @@ def _form_problems(preset: PresetSchema, forms: SimulatorForms) -> list[tuple[st
     return problems
 
 
-def _duplicate_slugs(run: ContentRun, path: Path, text: str) -> None:
+def _duplicate_slugs(run: ContentRun, path: Path, text: str, what: str = "preset") -> None:
     """YAML keeps the last of two equal keys without a word; say so instead."""
     node = yaml.compose(text, Loader=yaml.SafeLoader)
     if not isinstance(node, yaml.MappingNode):
@@ -133,7 +137,7 @@ def _duplicate_slugs(run: ContentRun, path: Path, text: str) -> None:
                 path,
                 key.value,
                 f"is given twice (lines {seen[key.value]} and {line}); "
-                "each preset needs its own slug",
+                f"each {what} needs its own slug",
             )
         seen.setdefault(key.value, line)
 
@@ -192,3 +196,98 @@ def _write(run: ContentRun, *, slug: str, title: str, order: int, data: dict[str
     row.save()
     row.refresh_from_db()
     run.stamp(row, snapshot(row))
+
+
+# --------------------------------------------------------------------------- paths
+
+
+class PathSchema(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    title: str = pydantic.Field(min_length=1, max_length=200)
+    description: str = ""
+    account: str  # a preset's slug
+    moves: Number
+    symbol: str | None = None  # default: the account's first symbol
+    steps: Number = "10"
+    hours: Number = "1"
+    funding: Number = "0%"
+
+
+class PathsFile(pydantic.RootModel[dict[str, PathSchema]]):
+    pass
+
+
+def path_snapshot(row: PricePath) -> dict[str, Any]:
+    return {
+        "title": row.title,
+        "description": row.description,
+        "order": row.order,
+        "account": row.account,
+        "data": row.data,
+    }
+
+
+def load_paths(run: ContentRun) -> None:
+    """content/paths.yaml: ready-made price paths for the replay, each checked by
+    replaying it on its account (which is loaded first, from presets.yaml)."""
+    from simulator.replay_forms import ReplayForms  # it imports the models' selectors
+
+    path = run.root / PATHS_FILE
+    if not path.exists():
+        return
+    text = path.read_text(encoding="utf-8")
+    content = run.read_yaml(path, text)
+    if content is None:
+        return
+    _duplicate_slugs(run, path, text, what="path")
+    if not isinstance(content, dict):
+        run.problem(path, "", "must map each path's slug to its moves")
+        return
+    for slug in content:
+        if not isinstance(slug, str) or not SLUG.fullmatch(slug):
+            run.problem(
+                path, str(slug), "is not a usable slug: use lowercase letters, digits and hyphens"
+            )
+    parsed = run.schema(path, PathsFile, content)
+    if parsed is None:
+        return
+    known = set(stored_slugs())
+    for order, (slug, item) in enumerate(parsed.root.items(), start=1):
+        if item.account not in known:
+            run.problem(path, f"{slug}, account", f"there is no preset “{item.account}”")
+            continue
+        data = {"moves": item.moves, "steps": item.steps, "hours": item.hours}
+        data["funding"] = item.funding
+        if item.symbol is not None:
+            data["symbol"] = item.symbol
+        query = QueryDict(mutable=True)
+        query.update({**data, "account": item.account})
+        forms = ReplayForms(query, presets_now=True)
+        if forms.outcome is None:
+            for target, message in forms.errors:
+                field = target.removeprefix("id_") if target.startswith("id_") else ""
+                run.problem(path, f"{slug}, {field}" if field else slug, message)
+            continue
+        _write_path(run, slug=slug, order=order, item=item, data=data)
+
+
+def _write_path(run: ContentRun, *, slug: str, order: int, item: PathSchema, data: dict) -> None:
+    row = PricePath.objects.filter(slug=slug).first()
+    incoming = {
+        "title": item.title,
+        "description": item.description.strip(),
+        "order": order,
+        "account": item.account,
+        "data": data,
+    }
+    if not run.should_write(
+        label=f"Path {slug}", row=row, incoming=incoming, current=lambda: path_snapshot(row)
+    ):
+        return
+    row = row or PricePath(slug=slug)
+    for name, value in incoming.items():
+        setattr(row, name, value)
+    row.save()
+    row.refresh_from_db()
+    run.stamp(row, path_snapshot(row))

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core.forms import ErrorList, error_list
-from core.numbers import NotANumber, parse_number
+from core.numbers import NotANumber, parse_mark, parse_number
 from simulator.engine import EngineError, Mode, Side
 from simulator.services import PositionSpec, Scenario, Simulation, simulate
 from simulator.venues import VENUES, get_venue
@@ -220,15 +220,6 @@ PositionFormSet = forms.formset_factory(
 )
 
 
-def parse_mark(raw: str) -> tuple[str, Decimal]:
-    """'-12%' is a move from entry, '54,000' a price: returns ('move'|'price', value).
-    Raises NotANumber."""
-    text = raw.strip()
-    if text.endswith("%"):
-        return "move", parse_number(text[:-1])
-    return "price", parse_number(text)
-
-
 class MarksForm(forms.Form):
     """One field per symbol held: its mark price, or its move from entry in percent;
     and which symbol's price the chart sweeps."""
@@ -424,6 +415,16 @@ class SimulatorForms:
             for name, value in fields
         ]
         return reverse("simulator:index") + "?" + urlencode(fields)
+
+    @property
+    def replay_url(self) -> str:
+        """The replay of these positions (isolated and cross) on a price path."""
+        return _replay_url(self.share_url) if self.share_url else ""
+
+
+def _replay_url(share_url: str) -> str:
+    query = share_url.partition("?")[2]
+    return reverse("simulator:replay") + "?account=scenario" + (f"&{query}" if query else "")
 
 
 class RangeForm(forms.Form):

@@ -44,3 +44,54 @@ class Preset(LoadedFromContent):
         forms = SimulatorForms(self.data)
         if not forms.is_valid():
             raise ValidationError({"data": [message for _, message in forms.errors]})
+
+
+class PricePath(LoadedFromContent):
+    """A ready-made price path for the replay: /simulator/replay/?path=<slug>.
+
+    Loaded from content/paths.yaml. `data` is the replay form's path fields as text
+    (moves, steps, hours, funding), as its address has them; `account` names the
+    preset whose positions it replays when the address names none.
+    """
+
+    slug = models.SlugField(unique=True, help_text="Its address: /simulator/replay/?path=<slug>.")
+    title = models.CharField(max_length=200, help_text="The link text in the list of paths.")
+    description = models.TextField(blank=True, help_text="One or two sentences: what happens.")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Place in the list of paths.")
+    account = models.SlugField(
+        help_text="The simulator preset whose account it replays by default, e.g. two-isolated."
+    )
+    data = models.JSONField(
+        help_text='The path as the replay form takes it: {"moves": "0%, -12%, -50%", '
+        '"steps": "12", "hours": "1", "funding": "0%"}.'
+    )
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('simulator:replay')}?path={self.slug}"
+
+    def clean(self) -> None:
+        from simulator.replay_forms import path_problems  # the form imports this module
+
+        problems = path_problems(account=self.account, data=self.data)
+        if problems:
+            raise ValidationError(problems)
+
+
+class UploadedPath(models.Model):
+    """A price path uploaded as CSV, kept so that its replay has an address to share.
+
+    Keyed by the hash of its points: the same file uploaded twice is one row.
+    """
+
+    key = models.CharField(max_length=32, primary_key=True)
+    points = models.JSONField()
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Uploaded path {self.key}"

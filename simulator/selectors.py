@@ -9,9 +9,10 @@ from django.core.cache import cache
 from django.http import QueryDict
 
 from core.page_cache import PAGE_CACHE_SECONDS
-from simulator.models import Preset
+from simulator.models import Preset, PricePath
 
 CACHE_KEY = "simulator-presets"
+PATHS_CACHE_KEY = "simulator-paths"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +65,33 @@ def stored_slugs() -> list[str]:
 
 def clear_preset_cache() -> None:
     cache.delete(CACHE_KEY)
+
+
+@dataclass(frozen=True, slots=True)
+class PathData:
+    slug: str
+    title: str
+    description: str
+    account: str
+    data: dict[str, str]  # the replay form's path fields
+
+
+def _paths_from_database() -> dict[str, PathData]:
+    fields = ("slug", "title", "description", "account", "data")
+    return {
+        row.slug: PathData(row.slug, row.title, row.description, row.account, row.data)
+        for row in PricePath.objects.only(*fields)
+    }
+
+
+def path_presets() -> dict[str, PathData]:
+    """Every ready-made price path by slug, in the order of the list."""
+    return cache.get_or_set(PATHS_CACHE_KEY, _paths_from_database, PAGE_CACHE_SECONDS)
+
+
+def path_preset(slug: str) -> PathData | None:
+    return path_presets().get(slug)
+
+
+def clear_path_cache() -> None:
+    cache.delete(PATHS_CACHE_KEY)

@@ -7,6 +7,7 @@ from django.test import Client
 from core.numbers import money, price
 from simulator import forms as simulator_forms
 from simulator.engine import Account, Position, evaluate
+from simulator.models import Preset
 from simulator.selectors import preset_data
 from simulator.services import simulate
 from simulator.venues import VENUES, get_venue
@@ -407,8 +408,9 @@ def test_an_unknown_preset_says_so_and_offers_the_real_ones(client):
 
 def test_the_examples_are_listed_in_the_files_order_with_their_titles(client):
     html = client.get(URL).content.decode()
-    titles = re.findall(r'<li><a href="/simulator/\?preset=[a-z-]+">([^<]+)</a></li>', html)
-    assert titles == [
+    titles = re.findall(r'<li><a href="/simulator/\?preset=[a-z0-9-]+">([^<]+)</a></li>', html)
+    assert titles == [preset.title for preset in Preset.objects.all()]
+    assert titles[:4] == [
         "Lesson 4: two isolated positions, BTC falls 12%",
         "Lesson 4: the same two positions in cross, BTC falls 12%",
         "A single 10x isolated long with $500 margin, ETH falls 12%",
