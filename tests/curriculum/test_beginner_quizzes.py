@@ -108,6 +108,15 @@ def test_each_quiz_is_loaded_with_its_lesson_and_has_enough_questions(number):
 
 
 @pytest.mark.parametrize("number", sorted(LESSONS))
+def test_the_intro_counts_the_questions_right(number):
+    data = quiz_data(number)
+    words = {2: "Two", 3: "Three", 4: "Four", 6: "Six", 7: "Seven", 8: "Eight", 9: "Nine"}
+    numeric = len(numeric_questions(number))
+    assert data["intro"].startswith(f"{words[len(data['questions'])]} questions on lesson {number}")
+    assert f"{words[numeric]} questions use figures drawn just for you" in data["intro"]
+
+
+@pytest.mark.parametrize("number", sorted(LESSONS))
 def test_every_question_links_to_a_section_its_lesson_has(number):
     ids = set(sections(number))
     for question in quiz_data(number)["questions"]:
