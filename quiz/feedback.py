@@ -6,7 +6,7 @@ server; correct flags, feedback and explanations only once it is answered.
 
 from dataclasses import dataclass
 
-from core.numbers import money
+from quiz import numeric
 from quiz.models import AttemptQuestion, Question
 
 
@@ -62,8 +62,10 @@ def feedback_for(item: AttemptQuestion, *, sections: dict[str, str]) -> Feedback
         return None
     question = item.question
     if question.is_numeric:
-        your_answer = (money(response.number, trim=True),)
-        right_answer = (money(response.expected, trim=True),)
+        computation = question.computation_spec
+        assert computation is not None  # a numeric question names one
+        your_answer = (numeric.show_answer(computation, response.number),)
+        right_answer = (numeric.show_answer(computation, response.expected),)
         notes = (response.mistake_feedback,) if response.mistake_feedback else ()
     else:
         chosen_ids = {choice.pk for choice in response.choices.all()}

@@ -382,7 +382,7 @@ class AttemptQuestion(models.Model):
         return {
             **self.shown_figures,
             **numeric.shown(computation.working, solution.working),
-            "answer": numeric.show(computation.answer, solution.answer),
+            "answer": numeric.show_answer(computation, solution.answer),
         }
 
     @property

@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from core.numbers import money, number, percent
+from core.numbers import money, number, percent, price
 from quiz.computations import Computation, Quantity, Result, Unusable
 from simulator.engine import EngineError, Mode
 
@@ -43,6 +43,21 @@ def show(quantity: Quantity, value: Decimal | str) -> str:
     if quantity.format == "mode":
         return str(value)
     return FORMATS[quantity.format](Decimal(value))
+
+
+# An answer is shown to the cent (or the hundredth of a percent): a learner compares
+# it with what they typed, so it must not be rounded further than the tolerance.
+ANSWER_FORMATS: dict[str, Callable[[Decimal], str]] = {
+    "money": lambda value: money(value, trim=True),
+    "price": lambda value: f"${price(value)}",
+    "percent": lambda value: percent(value / 100, 2, trim=True),
+    "number": lambda value: number(value, trim=True),
+}
+
+
+def show_answer(computation: Computation, value: Decimal) -> str:
+    """A numeric question's answer (or a learner's) in the computation's answer format."""
+    return ANSWER_FORMATS[computation.answer_format](Decimal(value))
 
 
 def shown(quantities: Collection[Quantity], values: Mapping[str, Decimal | str]) -> dict[str, str]:

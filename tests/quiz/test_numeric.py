@@ -278,3 +278,18 @@ def test_every_numeric_question_explains_with_no_placeholder_left(margin_quiz):
             texts += [entry.mistake_feedback(key) for key in entry.mistakes]
             for text in texts:
                 assert "{" not in text, (question.computation, text)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "shown"),
+    [
+        ("initial_margin", Decimal("1000"), "$1,000"),
+        ("l3_liquidation_price", Decimal("54271.356"), "$54,271.36"),
+        ("l2_margin_loss_percent", Decimal("15"), "15%"),
+        ("l2_margin_loss_percent", Decimal("12.345"), "12.35%"),
+    ],
+)
+def test_answers_are_shown_in_their_computations_format(key, value, shown):
+    from quiz.numeric import show_answer
+
+    assert show_answer(COMPUTATIONS[key], value) == shown
