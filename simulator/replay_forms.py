@@ -110,7 +110,18 @@ class PathForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["account"].choices = accounts
         self.fields["symbol"].choices = [(symbol, symbol) for symbol in symbols]
+        self.fields["symbol"].error_messages["invalid_choice"] = (
+            "Pick a symbol the account holds: " + ", ".join(symbols)
+            if symbols
+            else "The account holds no position to move"
+        )
         self.symbols = symbols
+
+    def clean_symbol(self) -> str:
+        symbol = self.cleaned_data["symbol"] or (self.symbols[0] if self.symbols else "")
+        if not symbol:
+            raise ValidationError("The account holds no position to move", code="required")
+        return symbol
 
     def clean_moves(self) -> list:
         try:

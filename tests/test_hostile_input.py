@@ -282,3 +282,105 @@ def test_tools_results_fragments(client, call, htmx):
     html = response.content.decode()
     assert "Link to this result" in html or "Results appear once the form is complete" in html
     assert response["HX-Replace-Url"].startswith(url)
+
+
+# --------------------------------------------------------------------------- replay
+
+REPLAY_FIELDS = [
+    "account",
+    "path",
+    "moves",
+    "symbol",
+    "steps",
+    "hours",
+    "funding",
+    "step",
+    "upload",
+]
+replay_values = st.one_of(
+    hostile_text,
+    st.sampled_from(["two-isolated", "scenario", "lesson-4", "wick", "BTC", "ETH", "12", "0.25"]),
+    st.lists(
+        st.sampled_from(["0%", "-12%", "52800", "-100%", "1e9", "→", ",", ";"]), max_size=12
+    ).map(" ".join),
+)
+
+
+@st.composite
+def replay_query(draw) -> list[tuple[str, str]]:
+    """The lesson-4 replay's address with fields replaced, removed, repeated or added."""
+    data = {
+        "account": "two-isolated", "moves": "0%, -12%, -50%", "symbol": "BTC", "steps": "12",
+        "hours": "2", "funding": "0%", "step": "10",
+    }  # fmt: skip
+    for name in draw(st.lists(st.sampled_from(REPLAY_FIELDS), max_size=4)):
+        data[name] = draw(replay_values)
+    for name in draw(st.lists(st.sampled_from(sorted(data)), max_size=3)):
+        data.pop(name, None)
+    if draw(st.booleans()):  # the simulator's own fields, some spoiled
+        data.update(simulator_data_plain(draw))
+    pairs = list(data.items())
+    for name in draw(st.lists(st.sampled_from(REPLAY_FIELDS), max_size=2)):
+        pairs.append((name, draw(replay_values)))
+    return pairs
+
+
+def simulator_data_plain(draw) -> dict:
+    data = preset_data("two-isolated").dict()
+    for name in draw(st.lists(st.sampled_from(SCENARIO_FIELDS + COUNT_FIELDS), max_size=3)):
+        data[name] = draw(hostile_text)
+    return data
+
+
+@examples(300)
+@given(pairs=replay_query())
+def test_replay_pages(client, pairs):
+    response = client.get("/simulator/replay/?" + urlencode(pairs))
+    assert_clear(response, expect="There is a problem")
+    if response.status_code == 200:
+        assert "What happens" in response.content.decode()
+
+
+@examples(200)
+@given(pairs=replay_query(), htmx=st.booleans())
+def test_replay_step_fragments(client, pairs, htmx):
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = client.get("/simulator/replay/step/?" + urlencode(pairs), **headers)
+    assert_clear(response)
+    if response.status_code == 200:
+        assert htmx and "<html" not in response.content.decode()
+        assert response["HX-Replace-Url"].startswith("/simulator/replay/?")
+
+
+csv_cells = st.one_of(
+    hostile_text, st.sampled_from(["BTC", "ETH", "0", "1", "2026-11-24T08:00:00Z"])
+)
+
+
+@st.composite
+def csv_files(draw) -> bytes:
+    header = draw(st.sampled_from(["time,symbol,price", "time,symbol", "Time, Symbol, Price", ""]))
+    rows = [
+        ",".join(draw(st.lists(csv_cells, min_size=0, max_size=4)))
+        for _ in range(draw(st.integers(0, 6)))
+    ]
+    text = "\n".join([header, *rows])
+    encoding = draw(st.sampled_from(["utf-8", "utf-16", "latin-1"]))
+    return text.encode(encoding, errors="replace")
+
+
+@examples(200)
+@given(
+    data=csv_files(),
+    extra=st.dictionaries(st.sampled_from(REPLAY_FIELDS), replay_values, max_size=3),
+)
+def test_replay_uploads(client, data, extra):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("path.csv", data, content_type="text/csv")
+    response = client.post(
+        "/simulator/replay/upload/", {"account": "two-isolated", **extra, "file": upload}
+    )
+    assert_clear(response, expect="There is a problem")
+    if response.status_code == 303:
+        assert_clear(client.get(response["Location"]))
