@@ -1,0 +1,91 @@
+"""The replay journey in a browser, with and without JavaScript, and axe in both schemes."""
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import assert_accessible
+
+LESSON_4 = "/learn/beginner/isolated-vs-cross-margin/"
+STATUS = "#replay-status"
+
+
+@pytest.fixture
+def no_js_page(browser, base_url):
+    context = browser.new_context(java_script_enabled=False, base_url=base_url)
+    yield context.new_page()
+    context.close()
+
+
+def test_watch_lesson_4_happen_and_scrub_through_it(page: Page, base_url):
+    page.goto(base_url + LESSON_4)
+    page.get_by_role("link", name="replay this example over two days").click()
+    expect(page).to_have_url(re.compile(r"/simulator/replay/\?path=lesson-4$"))
+    summary = page.locator(".results-summary")
+    expect(summary).to_contain_text("first at hour 19.1 (BTC at 54,271.36")
+    expect(summary).to_contain_text("first at hour 47.76 (BTC at 30,226.13")
+    page.evaluate("window.notReloaded = true")
+    slider = page.get_by_label(re.compile("Time: step"))
+    slider.focus()
+    slider.fill("12")  # a day in: BTC at 52,800
+    expect(page.locator("#replay-step h3")).to_contain_text(
+        "At step 12: 24 hours in, BTC 52,800.00"
+    )
+    expect(page.locator(STATUS)).to_have_text(
+        re.compile(r"Step 12 of 24.*isolated equity \$4,000\.00, cross equity \$3,800\.00")
+    )
+    expect(page).to_have_url(re.compile(r"step=12"))
+    assert page.evaluate("window.notReloaded === true")  # swapped in place
+    expect(slider).to_be_focused()
+    # The address is the step: a reload shows the same state.
+    page.reload()
+    expect(page.locator("#replay-step h3")).to_contain_text("At step 12")
+
+
+def test_the_replay_works_without_javascript(no_js_page: Page):
+    page = no_js_page
+    page.goto("/simulator/replay/?path=lesson-4")
+    expect(page.locator(".results-summary")).to_contain_text("54,271.36")
+    page.get_by_role("link", name="Previous step").click()
+    expect(page).to_have_url(re.compile(r"step=23"))
+    expect(page.locator("#replay-step h3")).to_contain_text("At step 23")
+    # A path of one's own, typed.
+    page.get_by_label("Path: prices or moves from entry").fill("0%, -30%")
+    page.get_by_label("Steps between two waypoints").fill("30")
+    page.get_by_role("button", name="Replay", exact=True).click()
+    expect(page).to_have_url(re.compile(r"moves=0%25%2C\+-30%25"))
+    expect(page.locator(".results-summary")).to_contain_text("Cross: keeps every position")
+    # A mistake comes back beside the field and in the summary, with what was typed.
+    page.get_by_label("Path: prices or moves from entry").fill("down a lot")
+    page.get_by_role("button", name="Replay", exact=True).click()
+    expect(page.locator(".error-summary")).to_contain_text("“down” (item 1) is not a move")
+    expect(page.get_by_label("Path: prices or moves from entry")).to_have_value("down a lot")
+
+
+def test_a_csv_upload_is_replayed(page: Page, base_url, tmp_path: Path):
+    csv = tmp_path / "path.csv"
+    csv.write_text("time,symbol,price\n0,BTC,60000\n6,BTC,56000\n12,BTC,53000\n")
+    page.goto(base_url + "/simulator/replay/?path=lesson-4")
+    page.get_by_label("A CSV file of time,symbol,price").set_input_files(str(csv))
+    page.get_by_role("button", name="Upload and replay").click()
+    expect(page).to_have_url(re.compile(r"upload=[0-9a-f]{32}"))
+    expect(page.locator(".results-summary")).to_contain_text("Isolated: loses position 1")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_replay_is_accessible(page: Page, base_url, scheme):
+    page.emulate_media(color_scheme=scheme)
+    page.goto(base_url + "/simulator/replay/?path=wick&step=2")
+    assert_accessible(page)
+    page.goto(base_url + "/simulator/replay/?path=lesson-4&moves=lots")
+    expect(page.locator(".error-summary")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_the_replay_fits_a_phone(page: Page, base_url):
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(base_url + "/simulator/replay/?path=lesson-4")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360
