@@ -5,6 +5,8 @@ import io
 import json
 
 import pytest
+import yaml
+from django.conf import settings
 from django.core.management import call_command
 
 from core.content import load_content
@@ -32,7 +34,9 @@ TWO_ISOLATED = {
 
 def test_the_shipped_presets_are_loaded_in_the_files_order():
     presets = list(Preset.objects.all())
-    assert [p.slug for p in presets] == ["two-isolated", "two-cross", "single-isolated", "hedge"]
+    in_file = list(yaml.safe_load((settings.CONTENT_DIR / "presets.yaml").read_text()))
+    assert [p.slug for p in presets] == in_file
+    assert in_file[:4] == ["two-isolated", "two-cross", "single-isolated", "hedge"]
     assert all(p.content_hash for p in presets)
     assert presets[0].title == "Lesson 4: two isolated positions, BTC falls 12%"
     assert presets[0].data == TWO_ISOLATED
@@ -65,9 +69,10 @@ def test_a_new_preset_with_a_notional_size_and_its_own_margin_mode(content):
             " margin_mode: cross}\n"
             "  chart_symbol: SOL\n  venue: okx\n"
         )
+    shipped = Preset.objects.count()
     assert load_content(content).created == ["Preset mixed"]
     mixed = Preset.objects.get(slug="mixed")
-    assert mixed.order == 5
+    assert mixed.order == shipped + 1  # the file's order: after every shipped preset
     assert mixed.data["balance"] == "2,500"
     assert mixed.data["positions-0-size_basis"] == "notional"
     assert mixed.data["positions-0-entry_price"] == "150.5"
