@@ -16,7 +16,8 @@ BRIEF_FIGURES = [
 
 
 def test_shipped_lessons_are_loaded_into_a_fresh_database():
-    titles = list(Lesson.objects.published().values_list("number", "title"))
+    beginner = Lesson.objects.published().filter(level__slug="beginner")
+    titles = list(beginner.values_list("number", "title"))
     assert titles == [
         (1, "What Is a Perpetual Future?"),
         (2, "Leverage and Margin"),

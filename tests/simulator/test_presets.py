@@ -69,9 +69,10 @@ def test_a_new_preset_with_a_notional_size_and_its_own_margin_mode(content):
             " margin_mode: cross}\n"
             "  chart_symbol: SOL\n  venue: okx\n"
         )
+    shipped = Preset.objects.count()
     assert load_content(content).created == ["Preset mixed"]
     mixed = Preset.objects.get(slug="mixed")
-    assert mixed.order == Preset.objects.count()  # after the shipped ones
+    assert mixed.order == shipped + 1  # the file's order: after every shipped preset
     assert mixed.data["balance"] == "2,500"
     assert mixed.data["positions-0-size_basis"] == "notional"
     assert mixed.data["positions-0-entry_price"] == "150.5"
