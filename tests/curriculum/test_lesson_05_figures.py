@@ -99,15 +99,16 @@ def test_the_wick_would_have_liquidated_on_the_last_price():
     assert f"leaving your account at **{money(outcome.equity)}**" in LESSON  # $1,400.00
 
 
-def test_the_gap_between_last_and_mark_in_the_warning():
-    why = explain_liquidation_price(ACCOUNT, 0, {"BTC": 57600}, last_price=53700)
+def test_the_mark_liquidates_while_the_last_price_still_reads_above_it():
+    why = explain_liquidation_price(ACCOUNT, 0, {"BTC": 58000}, last_price=58400)
     last_step = why.steps[-1]
     assert last_step.label == "Mark price versus last price"
-    assert "3,900.00 below it" in last_step.detail
-    gap = Decimal(53700) - Decimal(57600)
-    assert f"last price {number(-gap, 0)} below the mark" in LESSON
-    assert f"it would still read {about(why.price + gap)}" in LESSON  # about 50,371
-    assert f"liquidation price of {about(why.price)}" in LESSON
+    assert "400.00 above it" in last_step.detail
+    assert "the perpetual trades 400 above the mark" in LESSON
+    gap = Decimal(58400) - Decimal(58000)
+    assert f"would read about {price(why.price + gap)}" in last_step.detail  # 54,671.36
+    assert f"liquidation price of {about(why.price)}, the last price still reads " in LESSON
+    assert f"still reads {about(why.price + gap)}" in LESSON  # about 54,671, above 54,271
 
 
 def test_the_slider_values_are_the_examples_prices():
