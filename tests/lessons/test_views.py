@@ -16,7 +16,10 @@ BRIEF_FIGURES = [
 
 
 def test_shipped_lessons_are_loaded_into_a_fresh_database():
-    titles = list(Lesson.objects.published().values_list("number", "title"))
+    # The beginner level; the next levels are checked by their own lessons' tests.
+    titles = list(
+        Lesson.objects.published().filter(level__slug="beginner").values_list("number", "title")
+    )
     assert titles == [
         (1, "What Is a Perpetual Future?"),
         (2, "Leverage and Margin"),

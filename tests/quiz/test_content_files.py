@@ -88,11 +88,13 @@ def test_an_unknown_computation(content):
     data = read(content)
     data["questions"][1]["computation"] = "initial_margn"
     write(content, data)
-    assert_reported(
-        content,
+    expected = (
         f"{NAME}: question 2, computation: There is no computation “initial_margn”; "
-        "the margin engine knows initial_margin, max_loss",
+        "the margin engine knows "
     )
+    (problem,) = [p for p in problems_of(content) if p.startswith(expected)]
+    # Every computation is named, whichever module of the package holds it.
+    assert "initial_margin" in problem and "max_loss" in problem
 
 
 def test_a_single_choice_question_with_no_right_answer(content):
