@@ -20,8 +20,8 @@ LESSON_URL = "/learn/intermediate/leverage-and-distance/"
 def test_the_example_is_a_level_a_lesson_and_a_quiz_and_no_python():
     names = sorted(example_files())
     assert names == [
-        "content/intermediate/05-leverage-and-distance.md",
-        "content/intermediate/05-leverage-and-distance.quiz.yaml",
+        "content/intermediate/11-leverage-and-distance.md",
+        "content/intermediate/11-leverage-and-distance.quiz.yaml",
         "content/intermediate/_level.yaml",
     ]
 
