@@ -5,9 +5,10 @@ import io
 import json
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
-from core.content import load_content
+from core.content import load_content, parse_yaml
 from simulator.models import Preset
 from simulator.selectors import preset_data
 from tests.conftest import LESSON_4_URL
@@ -32,7 +33,9 @@ TWO_ISOLATED = {
 
 def test_the_shipped_presets_are_loaded_in_the_files_order():
     presets = list(Preset.objects.all())
-    assert [p.slug for p in presets] == ["two-isolated", "two-cross", "single-isolated", "hedge"]
+    in_file = list(parse_yaml((settings.CONTENT_DIR / "presets.yaml").read_text()))
+    assert [p.slug for p in presets] == in_file  # lessons append theirs after these four
+    assert in_file[:4] == ["two-isolated", "two-cross", "single-isolated", "hedge"]
     assert all(p.content_hash for p in presets)
     assert presets[0].title == "Lesson 4: two isolated positions, BTC falls 12%"
     assert presets[0].data == TWO_ISOLATED
@@ -67,7 +70,7 @@ def test_a_new_preset_with_a_notional_size_and_its_own_margin_mode(content):
         )
     assert load_content(content).created == ["Preset mixed"]
     mixed = Preset.objects.get(slug="mixed")
-    assert mixed.order == 5
+    assert mixed.order == Preset.objects.count()  # appended: after every shipped preset
     assert mixed.data["balance"] == "2,500"
     assert mixed.data["positions-0-size_basis"] == "notional"
     assert mixed.data["positions-0-entry_price"] == "150.5"

@@ -2,8 +2,11 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils.html import escape
 
+from core.content import parse_yaml
 from core.numbers import money, price
 from simulator import forms as simulator_forms
 from simulator.engine import Account, Position, evaluate
@@ -407,8 +410,10 @@ def test_an_unknown_preset_says_so_and_offers_the_real_ones(client):
 
 def test_the_examples_are_listed_in_the_files_order_with_their_titles(client):
     html = client.get(URL).content.decode()
-    titles = re.findall(r'<li><a href="/simulator/\?preset=[a-z-]+">([^<]+)</a></li>', html)
-    assert titles == [
+    titles = re.findall(r'<li><a href="/simulator/\?preset=[a-z0-9-]+">([^<]+)</a></li>', html)
+    in_file = parse_yaml((settings.CONTENT_DIR / "presets.yaml").read_text()).values()
+    assert titles == [escape(preset["title"]) for preset in in_file]
+    assert titles[:4] == [
         "Lesson 4: two isolated positions, BTC falls 12%",
         "Lesson 4: the same two positions in cross, BTC falls 12%",
         "A single 10x isolated long with $500 margin, ETH falls 12%",
