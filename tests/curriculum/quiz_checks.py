@@ -85,3 +85,24 @@ def take_to_the_end(client: Client, quiz: Quiz) -> str:
             answer = {"answer": [c.pk for c in item.question.choices.all() if c.is_correct]}
         assert client.post(item.get_absolute_url(), answer).status_code == 302
     return client.get(attempt.get_results_url()).content.decode()
+
+
+FIGURE = re.compile(r"\$\d[\d,]*(?:\.\d+)?|\d[\d,]*\.\d+%?|\d+%")
+
+
+def figures_not_in_the_lesson(quiz: Quiz, lesson: Path) -> set[str]:
+    """The figures the quiz's fixed texts print that its lesson does not (where the lesson's
+    figures test recomputes them). Numeric prompts quote their venue's data, checked apart."""
+    texts = [quiz.intro]
+    for question in quiz.questions.prefetch_related("choices"):
+        texts += [question.explanation, *question.mistakes.values()]
+        if not question.is_numeric:
+            texts.append(question.prompt)
+        for choice in question.choices.all():
+            texts += [choice.text, choice.feedback]
+    text = lesson.read_text()
+    return {
+        figure.rstrip(",.")
+        for figure in FIGURE.findall(" ".join(texts))
+        if figure.rstrip(",.") not in text
+    }

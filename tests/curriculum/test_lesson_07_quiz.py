@@ -11,7 +11,12 @@ from quiz.computations import COMPUTATIONS
 from quiz.models import Quiz
 from simulator.engine import Account, Position, bankruptcy_price, liquidation_fee
 from simulator.venues import get_venue
-from tests.curriculum.quiz_checks import check_numeric_questions, check_shape, take_to_the_end
+from tests.curriculum.quiz_checks import (
+    check_numeric_questions,
+    check_shape,
+    figures_not_in_the_lesson,
+    take_to_the_end,
+)
 
 LESSON = Path(__file__).resolve().parents[2] / "content/intermediate/07-fees-and-liquidation.md"
 TEN_K = {"size": "10000", "leverage": "10"}  # the lesson's long: $10,000 of BTC at 10x
@@ -129,3 +134,8 @@ def test_a_learner_takes_it_to_the_end(client, quiz):
     results = take_to_the_end(client, quiz)
     total = quiz.questions.count()
     assert f"{total} out of {total} (100%)" in results
+
+
+def test_the_quiz_prints_the_lessons_figures(quiz):
+    taker = get_venue("binance").taker_fee
+    assert figures_not_in_the_lesson(quiz, LESSON) == {f"{taker:f}"}  # "0.05%, which is 0.0005"

@@ -13,7 +13,12 @@ from quiz.computations import COMPUTATIONS
 from quiz.models import Question, Quiz
 from simulator.engine import maintenance_amounts
 from simulator.venues import get_venue
-from tests.curriculum.quiz_checks import check_numeric_questions, check_shape, take_to_the_end
+from tests.curriculum.quiz_checks import (
+    check_numeric_questions,
+    check_shape,
+    figures_not_in_the_lesson,
+    take_to_the_end,
+)
 
 LESSON = Path(__file__).resolve().parents[2] / "content/intermediate/08-maintenance-tiers.md"
 BINANCE = get_venue("binance")
@@ -155,3 +160,9 @@ def test_a_learner_takes_it_to_the_end(client, quiz):
     results = take_to_the_end(client, quiz)
     total = quiz.questions.count()
     assert f"{total} out of {total} (100%)" in results
+
+
+def test_the_quiz_prints_the_lessons_figures(quiz):
+    floor = get_venue("okx").table("ETH").tiers[1].floor  # 300.1 ETH, OKX's tier 2
+    # "0.5% of the whole $900,300 instead of 0.4% of $900,000": the two OKX positions' values.
+    assert figures_not_in_the_lesson(quiz, LESSON) == {f"${300 * 3000:,}", f"${floor * 3000:,.0f}"}
