@@ -27,18 +27,25 @@ from simulator.engine import (
     maintenance_amounts,
     trading_fee,
 )
-from simulator.venues import Venue, get_venue
 
 BTC = "BTC"
 BTC_PRICE = Decimal(60_000)
-BINANCE = get_venue("binance")
-BYBIT = get_venue("bybit")
-OKX = get_venue("okx")
 HUNDRED = Decimal(100)
 
 
+def venue(key: str):
+    """A venue's rules and data (`simulator.venues.Venue`), through the engine: the quiz
+    uses nothing of the simulator but the engine (docs/architecture.md)."""
+    return Account(Decimal(0), (), venue=key).rules
+
+
+BINANCE = venue("binance")
+BYBIT = venue("bybit")
+OKX = venue("okx")
+
+
 def btc_long(
-    venue: Venue,
+    rules,
     size: Decimal,
     leverage: Decimal,
     *,
@@ -46,14 +53,14 @@ def btc_long(
     taker_fee: Decimal | None = None,
 ) -> Account:
     """An isolated BTC long worth `size` at 60,000, alone in an account that holds its
-    initial margin, on `venue`'s rules and tiers (or the `brackets` given)."""
+    initial margin, on the venue `rules`' rule and tiers (or the `brackets` given)."""
     position = Position.from_notional(BTC, Side.LONG, size, BTC_PRICE, leverage)
-    tiers = venue.brackets(BTC) if brackets is None else brackets
+    tiers = rules.brackets(BTC) if brackets is None else brackets
     return Account(
         position.initial_margin,
         (position,),
         brackets={BTC: tiers},
-        venue=venue.key,
+        venue=rules.key,
         taker_fee=taker_fee,
     )
 

@@ -16,7 +16,9 @@ BRIEF_FIGURES = [
 
 
 def test_shipped_lessons_are_loaded_into_a_fresh_database():
-    titles = list(Lesson.objects.published().values_list("number", "title"))
+    # The beginner level; other levels' lessons have tests of their own (tests/curriculum).
+    beginner = Lesson.objects.published().filter(level__slug="beginner")
+    titles = list(beginner.values_list("number", "title"))
     assert titles == [
         (1, "What Is a Perpetual Future?"),
         (2, "Leverage and Margin"),
