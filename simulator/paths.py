@@ -124,7 +124,10 @@ def points_from_csv(data: bytes) -> list[PathPoint]:
         ) from None
     if "\x00" in text:
         raise PathError("The file is not a CSV text file")
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise PathError(f"The file is not a CSV the replay can read ({error})") from None
     rows = [row for row in rows if any(cell.strip() for cell in row)]
     if not rows:
         raise PathError(

@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 
 from core.numbers import money, price
 from simulator import forms as simulator_forms
@@ -409,7 +410,7 @@ def test_an_unknown_preset_says_so_and_offers_the_real_ones(client):
 def test_the_examples_are_listed_in_the_files_order_with_their_titles(client):
     html = client.get(URL).content.decode()
     titles = re.findall(r'<li><a href="/simulator/\?preset=[a-z0-9-]+">([^<]+)</a></li>', html)
-    assert titles == [preset.title for preset in Preset.objects.all()]
+    assert titles == [escape(preset.title) for preset in Preset.objects.all()]
     assert titles[:4] == [
         "Lesson 4: two isolated positions, BTC falls 12%",
         "Lesson 4: the same two positions in cross, BTC falls 12%",
