@@ -7,6 +7,7 @@ from lessons import views as lesson_views
 urlpatterns = [
     path("", lesson_views.home, name="home"),
     path("learn/", include("lessons.urls")),
+    path("strategies/", include("lessons.strategy_urls")),
     path("quiz/", include("quiz.urls")),
     path("simulator/", include("simulator.urls")),
     path("tools/", include("simulator.tool_urls")),

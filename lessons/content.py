@@ -7,7 +7,7 @@ Loaded by `manage.py load_content` (core.content), which keeps admin edits.
 """
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import pydantic
 from django.core.exceptions import ValidationError
@@ -26,6 +26,7 @@ class LevelFile(_Strict):
     name: str
     position: Annotated[int, pydantic.Field(ge=1)]
     description: str = ""
+    kind: Literal["track", "strategies"] = "track"  # strategies: its own section, /strategies/
 
 
 class LessonFrontMatter(_Strict):
@@ -37,7 +38,12 @@ class LessonFrontMatter(_Strict):
 
 
 def level_snapshot(level: Level) -> dict:
-    return {"name": level.name, "position": level.position, "description": level.description}
+    return {
+        "name": level.name,
+        "position": level.position,
+        "description": level.description,
+        "kind": level.kind,
+    }
 
 
 def lesson_snapshot(lesson: Lesson) -> dict:

@@ -9,9 +9,14 @@ from lessons.rendering import RenderedBody, render_markdown
 
 
 class Level(LoadedFromContent):
-    """A stage of the learning path, such as Beginner."""
+    """A stage of the learning path, such as Beginner, or the Strategies section."""
+
+    class Kind(models.TextChoices):
+        TRACK = "track", "A level of lessons, under Learn"
+        STRATEGIES = "strategies", "Strategies, a section of its own"
 
     name = models.CharField(max_length=60, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TRACK)
     slug = models.SlugField(max_length=60, unique=True)
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(unique=True, help_text="Order on the Learn page.")
@@ -23,7 +28,14 @@ class Level(LoadedFromContent):
         return self.name
 
     def get_absolute_url(self) -> str:
+        if self.kind == self.Kind.STRATEGIES:
+            return reverse("strategies:index")
         return reverse("lessons:level", kwargs={"level_slug": self.slug})
+
+    @property
+    def item_label(self) -> str:
+        """What one of its pages is called: "Lesson" or "Strategy"."""
+        return "Strategy" if self.kind == self.Kind.STRATEGIES else "Lesson"
 
 
 class LessonQuerySet(models.QuerySet):
@@ -69,6 +81,8 @@ class Lesson(LoadedFromContent):
         return f"{self.level} {self.number}: {self.title}"
 
     def get_absolute_url(self) -> str:
+        if self.level.kind == Level.Kind.STRATEGIES:
+            return reverse("strategies:page", kwargs={"lesson_slug": self.slug})
         return reverse(
             "lessons:lesson", kwargs={"level_slug": self.level.slug, "lesson_slug": self.slug}
         )

@@ -1,5 +1,5 @@
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -16,6 +16,10 @@ def _levels_with_lessons():
     return Level.objects.prefetch_related(Prefetch("lessons", queryset=published))
 
 
+TRACK = Level.Kind.TRACK
+STRATEGIES = Level.Kind.STRATEGIES
+
+
 # Home, Learn and level pages are the same for everyone: they are served from
 # the page cache, which saving a lesson or level clears.
 @require_safe
@@ -24,7 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         key="home",
         template_name="lessons/home.html",
-        build_context=lambda: {"level": _levels_with_lessons().first()},
+        build_context=lambda: {"level": _levels_with_lessons().filter(kind=TRACK).first()},
     )
 
 
@@ -43,21 +47,56 @@ def learn_index(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def level_detail(request: HttpRequest, level_slug: str) -> HttpResponse:
+    return _level_page(request, kind=TRACK, level_slug=level_slug)
+
+
+@require_safe
+def strategies_index(request: HttpRequest) -> HttpResponse:
+    return _level_page(request, kind=STRATEGIES, level_slug=None)
+
+
+def _level_page(request: HttpRequest, *, kind: str, level_slug: str | None) -> HttpResponse:
     def build_context() -> dict:
-        level = get_object_or_404(_levels_with_lessons(), slug=level_slug)
-        breadcrumbs = [("Learn", reverse("lessons:index")), (level.name, None)]
-        return {"level": level, "breadcrumbs": breadcrumbs}
+        levels = _levels_with_lessons().filter(kind=kind)
+        if level_slug is None:
+            level = levels.first()
+            if level is None:
+                raise Http404("No strategies are published yet.")
+        else:
+            level = get_object_or_404(levels, slug=level_slug)
+        return {"level": level, "breadcrumbs": _trail(level)}
 
     return render_cached_page(
         request,
-        key=f"level:{level_slug}",
+        key=f"level:{kind}:{level_slug}",
         template_name="lessons/level_detail.html",
         build_context=build_context,
     )
 
 
+def _trail(level: Level) -> list[tuple[str, str | None]]:
+    """The breadcrumbs down to a level's page (its own entry a link only below it)."""
+    if level.kind == STRATEGIES:
+        return [(level.name, None)]
+    return [("Learn", reverse("lessons:index")), (level.name, None)]
+
+
+@require_safe
+def strategy_detail(request: HttpRequest, lesson_slug: str) -> HttpResponse:
+    level = Level.objects.filter(kind=STRATEGIES).only("slug").first()
+    if level is None:
+        raise Http404("No strategies are published yet.")
+    return _lesson_page(request, kind=STRATEGIES, level_slug=level.slug, lesson_slug=lesson_slug)
+
+
 @require_safe
 def lesson_detail(request: HttpRequest, level_slug: str, lesson_slug: str) -> HttpResponse:
+    return _lesson_page(request, kind=TRACK, level_slug=level_slug, lesson_slug=lesson_slug)
+
+
+def _lesson_page(
+    request: HttpRequest, *, kind: str, level_slug: str, lesson_slug: str
+) -> HttpResponse:
     personal = any(section.is_personal(request) for section in sections())
     if not personal and not request.GET:
         # What everyone sees (no widget moved, no quiz score of their own): from the cache.
@@ -65,28 +104,36 @@ def lesson_detail(request: HttpRequest, level_slug: str, lesson_slug: str) -> Ht
             request,
             key=f"lesson:{level_slug}:{lesson_slug}",
             template_name="lessons/lesson_detail.html",
-            build_context=lambda: _lesson_context(level_slug, lesson_slug),
+            build_context=lambda: _lesson_context(kind, level_slug, lesson_slug),
         )
-    return render(request, "lessons/lesson_detail.html", _lesson_context(level_slug, lesson_slug))
+    context = _lesson_context(kind, level_slug, lesson_slug)
+    return render(request, "lessons/lesson_detail.html", context)
 
 
-def _lesson_context(level_slug: str, lesson_slug: str) -> dict:
+def _lesson_context(kind: str, level_slug: str, lesson_slug: str) -> dict:
     lesson = get_object_or_404(
         Lesson.objects.published().select_related("level"),
+        level__kind=kind,
         level__slug=level_slug,
         slug=lesson_slug,
     )
-    # The whole path in order (a handful of rows), for previous and next links.
+    # The whole path in order (a handful of rows), for previous and next links: the
+    # lessons of every level, or the strategies.
     path = list(
         Lesson.objects.published()
+        .filter(level__kind=kind)
         .select_related("level")
-        .only("number", "slug", "title", "level__slug", "level__name", "level__position")
-    )
+        .only(
+            "number", "slug", "title", "level__slug", "level__name", "level__position",
+            "level__kind",
+        )
+    )  # fmt: skip
     index = next(i for i, item in enumerate(path) if item.pk == lesson.pk)
+    trail = _trail(lesson.level)
     breadcrumbs = [
-        ("Learn", reverse("lessons:index")),
+        *trail[:-1],
         (lesson.level.name, lesson.level.get_absolute_url()),
-        (f"Lesson {lesson.number}", None),
+        (f"{lesson.level.item_label} {lesson.number}", None),
     ]
     return {
         "lesson": lesson,
