@@ -207,7 +207,7 @@ class PathSchema(pydantic.BaseModel):
     title: str = pydantic.Field(min_length=1, max_length=200)
     description: str = ""
     account: str  # a preset's slug
-    moves: Number
+    moves: Number | dict[str, Number]  # one symbol's waypoints, or each symbol's
     symbol: str | None = None  # default: the account's first symbol
     steps: Number = "10"
     hours: Number = "1"
@@ -257,7 +257,10 @@ def load_paths(run: ContentRun) -> None:
         if item.account not in known:
             run.problem(path, f"{slug}, account", f"there is no preset “{item.account}”")
             continue
-        data = {"moves": item.moves, "steps": item.steps, "hours": item.hours}
+        moves = item.moves
+        if isinstance(moves, dict):  # one line per symbol, as the replay's form takes them
+            moves = "\n".join(f"{symbol}: {marks}" for symbol, marks in moves.items())
+        data = {"moves": moves, "steps": item.steps, "hours": item.hours}
         data["funding"] = item.funding
         if item.symbol is not None:
             data["symbol"] = item.symbol

@@ -3,9 +3,10 @@
 Two ways in, both pure Python (no Django), each refusing what makes no path with
 a message that says what to change:
 
-* `waypoints(text)` and `points_from_waypoints(...)`: one symbol's waypoints typed
-  as moves from entry (``0%, -12%, -50%``) or prices (``60000 -> 52800 -> 30000``),
-  with a number of steps between two waypoints and the hours a step lasts.
+* `waypoint_lines(text)` and `points_from_waypoints(...)`: waypoints typed as moves
+  from entry (``0%, -12%, -50%``) or prices (``60000 -> 52800 -> 30000``), for one
+  symbol, or one line per symbol (``BTC: 0%, -10%`` and ``ETH: 0%, 10%``), with a
+  number of steps between two waypoints and the hours a step lasts.
 * `points_from_csv(data)`: a small CSV file of ``time,symbol,price`` rows, the time
   in hours from the start or as an ISO 8601 date and time (UTC unless it says).
 """
@@ -17,7 +18,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from itertools import pairwise
 
 from core.numbers import NotANumber, parse_mark, parse_number
 from simulator.replay import PathPoint
@@ -32,6 +32,7 @@ CSV_COLUMNS = ("time", "symbol", "price")
 # followed by a space: "60,000, 52,800" is two prices with thousands separators.
 SEPARATORS = re.compile(r"\s*(?:->|→|;|,\s|\s)\s*")
 SYMBOL = re.compile(r"^[A-Z0-9]{1,12}$")
+LINE = re.compile(r"^\s*([A-Za-z0-9]{1,12})\s*:\s*(.*)$")
 
 
 class PathError(ValueError):
@@ -72,26 +73,59 @@ def waypoints(text: str) -> list[Waypoint]:
     return found
 
 
+def waypoint_lines(text: str) -> dict[str | None, list[Waypoint]]:
+    """Waypoints for one symbol (key None: the one chosen beside them), or one line per
+    symbol, "BTC: 0%, -10%", each with as many waypoints. Raises PathError."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    named = [LINE.match(line) for line in lines]
+    if len(lines) <= 1 and not any(named):
+        return {None: waypoints(text)}
+    found: dict[str | None, list[Waypoint]] = {}
+    for number, match in enumerate(named, start=1):
+        if match is None:
+            raise PathError(f"Line {number}: start each line with its symbol, like BTC: 0%, -10%")
+        symbol = match.group(1).upper()
+        if symbol in found:
+            raise PathError(f"{symbol} has two lines: give each symbol one")
+        try:
+            found[symbol] = waypoints(match.group(2))
+        except PathError as error:
+            raise PathError(f"{symbol}: {error}") from None
+    counts = {len(marks) for marks in found.values()}
+    if len(counts) > 1:
+        sizes = ", ".join(f"{symbol} {len(marks)}" for symbol, marks in found.items())
+        raise PathError(f"Give each symbol as many waypoints ({sizes})")
+    return found
+
+
 def points_from_waypoints(
-    *, symbol: str, entry: Decimal, marks: Sequence[Waypoint], steps: int, hours: Decimal
+    *, legs: Mapping[str, tuple[Decimal, Sequence[Waypoint]]], steps: int, hours: Decimal
 ) -> list[PathPoint]:
-    """The path through `marks` for `symbol`, `steps` straight steps of `hours` between two.
+    """The path through each symbol's waypoints (`legs`: symbol -> its entry price and
+    waypoints, as many for each), `steps` straight steps of `hours` between two.
 
     A path with one waypoint is that price from the start. Raises PathError when it
     would have more than MAX_POINTS points.
     """
-    total = (len(marks) - 1) * steps + 1
+    count = len(next(iter(legs.values()))[1])
+    total = (count - 1) * steps + 1
     if total > MAX_POINTS:
         raise PathError(
             f"That path has {total:,} points; the replay takes at most {MAX_POINTS:,}: "
             "fewer waypoints or fewer steps between them"
         )
-    prices = [mark.price(entry) for mark in marks]
-    points = [PathPoint(Decimal(0), {symbol: prices[0]})]
-    for leg, (start, end) in enumerate(pairwise(prices)):
+    prices = {
+        symbol: [mark.price(entry) for mark in marks] for symbol, (entry, marks) in legs.items()
+    }
+    points = [PathPoint(Decimal(0), {symbol: values[0] for symbol, values in prices.items()})]
+    for leg in range(count - 1):
         for step in range(1, steps + 1):
             time = (leg * steps + step) * hours
-            points.append(PathPoint(time, {symbol: start + (end - start) * step / steps}))
+            marks = {
+                symbol: values[leg] + (values[leg + 1] - values[leg]) * step / steps
+                for symbol, values in prices.items()
+            }
+            points.append(PathPoint(time, marks))
     return points
 
 

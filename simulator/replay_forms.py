@@ -31,7 +31,7 @@ from simulator.paths import (
     from_json,
     points_from_csv,
     points_from_waypoints,
-    waypoints,
+    waypoint_lines,
 )
 from simulator.replay_services import ReplayOutcome, replay_scenario
 from simulator.selectors import path_preset, path_presets, presets, stored_preset
@@ -78,8 +78,11 @@ class PathForm(forms.Form):
         label="Path: prices or moves from entry",
         max_length=2000,
         required=False,
-        help_text="Waypoints in order, like 0%, -12%, -50% or 60000 → 52800 → 30000.",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text=(
+            "Waypoints in order, like 0%, -12%, -50% or 60000 → 52800 → 30000. To move "
+            "several symbols, one line each: BTC: 0%, -10% and ETH: 0%, 10%."
+        ),
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off", "spellcheck": "false"}),
     )
     symbol = forms.ChoiceField(label="Symbol that moves", required=False)
     steps = forms.IntegerField(
@@ -123,9 +126,9 @@ class PathForm(forms.Form):
             raise ValidationError("The account holds no position to move", code="required")
         return symbol
 
-    def clean_moves(self) -> list:
+    def clean_moves(self) -> dict:
         try:
-            return waypoints(self.cleaned_data["moves"])
+            return waypoint_lines(self.cleaned_data["moves"])
         except PathError as error:
             raise ValidationError(str(error), code="invalid") from None
 
@@ -238,14 +241,24 @@ class ReplayForms:
                 )
                 return
         else:
-            entry = next(s.entry_price for s in scenario.positions if s.symbol == cleaned["symbol"])
+            entries: dict[str, Decimal] = {}
+            for spec in scenario.positions:
+                entries.setdefault(spec.symbol, spec.entry_price)
+            moves = cleaned["moves"]
+            unknown = [symbol for symbol in moves if symbol is not None and symbol not in entries]
+            if unknown:
+                held = ", ".join(entries)
+                self.path_form.add_error(
+                    "moves", f"The account holds no position on {unknown[0]} (it holds {held})"
+                )
+                return
+            legs = {
+                symbol or cleaned["symbol"]: (entries[symbol or cleaned["symbol"]], marks)
+                for symbol, marks in moves.items()
+            }
             try:
                 points = points_from_waypoints(
-                    symbol=cleaned["symbol"],
-                    entry=entry,
-                    marks=cleaned["moves"],
-                    steps=cleaned["steps"],
-                    hours=cleaned["hours"],
+                    legs=legs, steps=cleaned["steps"], hours=cleaned["hours"]
                 )
             except PathError as error:
                 self.path_form.add_error("moves", str(error))

@@ -19,7 +19,8 @@ def test_the_shipped_lessons_are_loaded_with_their_front_matter(lesson_4):
     assert all(lesson.is_published and lesson.content_hash for lesson in lessons)
     assert lesson_4.title == "Isolated vs Cross Margin"
     assert lesson_4.body.startswith("## What margin is {#what-margin-is}")
-    assert [level.name for level in Level.objects.all()] == ["Beginner", "Intermediate", "Strategies"]
+    names = [level.name for level in Level.objects.all()]
+    assert names == ["Beginner", "Intermediate", "Strategies"]
     assert Level.objects.get(slug="strategies").kind == Level.Kind.STRATEGIES
 
 

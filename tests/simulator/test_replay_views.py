@@ -159,9 +159,11 @@ def test_a_bad_path_says_what_to_change_and_keeps_what_was_typed(client, changes
     html = response.content.decode()
     assert "There is a problem" in html
     assert message in html
-    for name, value in changes.items():
-        if value and name in {"moves", "hours", "funding"}:
-            assert f'value="{value}"' in html  # what was typed comes back
+    for name, value in changes.items():  # what was typed comes back
+        if value and name == "moves":
+            assert f"{value}</textarea>" in html
+        elif value and name in {"hours", "funding"}:
+            assert f'value="{value}"' in html
 
 
 def test_an_unknown_ready_made_path_offers_the_real_ones(client):
@@ -297,3 +299,27 @@ def test_a_path_edited_in_the_admin_is_kept_by_a_load(content):
     report = load_content(content)
     assert "Path wick" in report.kept
     assert PricePath.objects.get(slug="wick").title == "An edited title"
+
+
+def test_several_symbols_move_at_once_one_line_each(client):
+    moves = "BTC: 0%, -20%\nETH: 0%, 20%"
+    response = client.get(URL, {**LESSON_4, "account": "hedge", "moves": moves, "steps": "10"})
+    assert response.status_code == 200
+    text = text_of(response)
+    assert "At step 10: 20 hours in, BTC 48,000.00, ETH 3,600.00" in text
+
+
+@pytest.mark.parametrize(
+    ("moves", "message"),
+    [
+        ("BTC: 0%, -20%\nETH: 0%", "Give each symbol as many waypoints (BTC 2, ETH 1)"),
+        ("BTC: 0%, -20%\n0%, 5%", "Line 2: start each line with its symbol"),
+        ("BTC: 0%\nBTC: 5%", "BTC has two lines"),
+        ("BTC: 0%, -20%\nSOL: 0%, 5%", "The account holds no position on SOL (it holds BTC, ETH)"),
+        ("BTC: 0%, lots\nETH: 0%, 5%", "BTC: “lots” (item 2) is not a move"),
+    ],
+)
+def test_a_bad_line_of_several_symbols_says_which(client, moves, message):
+    response = client.get(URL, {**LESSON_4, "account": "hedge", "moves": moves})
+    assert response.status_code == 422
+    assert message in unescape(response.content.decode())
