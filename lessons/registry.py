@@ -58,6 +58,9 @@ class LessonSection(Protocol):
     def render(self, *, request: HttpRequest, lesson: "Lesson") -> str:
         """HTML shown after the lesson body; empty to show nothing."""
 
+    def marks(self, *, request: HttpRequest) -> dict[int, str]:
+        """What the visitor sees beside lessons in lists, by lesson id ("Best score 80%")."""
+
 
 _EMBEDS: dict[str, EmbedKind] = {}
 _SECTIONS: dict[str, LessonSection] = {}
@@ -77,6 +80,15 @@ def embed_kind(kind: str) -> EmbedKind | None:
 
 def sections() -> list[LessonSection]:
     return list(_SECTIONS.values())
+
+
+def lesson_marks(request: HttpRequest) -> dict[int, list[str]]:
+    """Every section's marks for this visitor, by lesson id."""
+    found: dict[int, list[str]] = {}
+    for section in sections():
+        for lesson_id, text in section.marks(request=request).items():
+            found.setdefault(lesson_id, []).append(text)
+    return found
 
 
 class EmbedSyntaxError(ValueError):

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 
 from core.page_cache import render_cached_page
 from lessons.models import Lesson, Level
-from lessons.registry import sections
+from lessons.registry import lesson_marks, sections
 
 
 def _levels_with_lessons():
@@ -34,14 +34,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def learn_index(request: HttpRequest) -> HttpResponse:
+    def build_context() -> dict:
+        return {"levels": list(_levels_with_lessons()), "breadcrumbs": [("Learn", None)]}
+
+    if any(section.is_personal(request) for section in sections()):
+        # A visitor with quiz history sees their best scores beside the lessons.
+        context = {**build_context(), "marks": lesson_marks(request)}
+        return render(request, "lessons/learn_index.html", context)
     return render_cached_page(
-        request,
-        key="learn",
-        template_name="lessons/learn_index.html",
-        build_context=lambda: {
-            "levels": list(_levels_with_lessons()),
-            "breadcrumbs": [("Learn", None)],
-        },
+        request, key="learn", template_name="lessons/learn_index.html", build_context=build_context
     )
 
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from lessons.models import Lesson
-from quiz.selectors import quiz_for_lesson
+from quiz.selectors import best_scores, quiz_for_lesson
 from quiz.visitors import owner_from_request
 
 
@@ -25,3 +25,12 @@ class LessonQuizSection:
         if quiz is None:
             return ""
         return render_to_string("quiz/_lesson_quiz.html", {"quiz": quiz}, request=request)
+
+    def marks(self, *, request: HttpRequest) -> dict[int, str]:
+        owner = owner_from_request(request)
+        if owner is None:
+            return {}
+        return {
+            lesson_id: f"Your best quiz score: {score}%"
+            for lesson_id, score in best_scores(owner=owner).items()
+        }

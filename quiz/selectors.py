@@ -39,6 +39,12 @@ def quiz_list(*, owner: Owner | None):
     )
 
 
+def best_scores(*, owner: Owner) -> dict[int, int]:
+    """The visitor's best whole-quiz percentage by lesson id, for quizzes they finished."""
+    rows = quiz_list(owner=owner).values_list("lesson_id", "best_score")
+    return {lesson_id: score for lesson_id, score in rows if score is not None}
+
+
 def quiz_for_lesson(*, lesson: Lesson, owner: Owner | None) -> Quiz | None:
     """The lesson's published quiz with question_count and best_score, in one query."""
     return quiz_list(owner=owner).filter(lesson=lesson).order_by("pk").first()

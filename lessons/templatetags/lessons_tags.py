@@ -23,3 +23,9 @@ def lesson_sections(context: template.Context, lesson: Lesson) -> SafeString:
     request = context["request"]
     html = "".join(section.render(request=request, lesson=lesson) for section in sections())
     return mark_safe(html)  # noqa: S308 - each is rendered by a template
+
+
+@register.simple_tag
+def marks_of(marks: dict | None, lesson: Lesson) -> list[str]:
+    """The visitor's marks beside `lesson` in a list (see lessons.registry.lesson_marks)."""
+    return (marks or {}).get(lesson.pk, [])

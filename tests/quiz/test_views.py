@@ -523,3 +523,17 @@ def test_answering_with_htmx_fetches_the_question_once(client, margin_quiz):
     # choices for the feedback, next question.
     assert len(statements) == 10, statements
     assert sum('FROM "quiz_attemptquestion"' in sql for sql in statements) == 3
+
+
+def test_the_learn_page_shows_a_visitors_best_scores_and_no_one_elses(client, margin_quiz):
+    from django.test import Client
+
+    stranger = Client()
+    assert "Your best quiz score" not in stranger.get("/learn/").content.decode()  # cached
+    attempt = start(client)
+    answer_all(client, attempt, wrong={1, 2})
+    html = client.get("/learn/").content.decode()
+    card = html[html.index("Isolated vs Cross Margin") :][:600]
+    assert "Your best quiz score: 80%" in card
+    assert html.count("Your best quiz score") == 1
+    assert "Your best quiz score" not in stranger.get("/learn/").content.decode()
