@@ -130,6 +130,8 @@ def test_the_replay_where_both_fall_together():
     assert f"You lose its {cash(lost.amount)}" in PAGE  # $1,000
     assert isolated.final.marks == {"BTC": BTC, "ETH": ETH}
     assert f"the account holds **{cash(isolated.final.equity)}**" in PAGE  # $2,000
+    assert isolated.final.equity * 3 == BALANCE * 2  # "lost a third of the account"
+    assert "lost a third of the account on a round trip" in PAGE
     assert liquidations(cross) == []
     assert [e for e in cross.events if e.kind == "ratio"] == []  # "no warning"
     assert f"the account ends with **{cash(cross.final.equity)}**, where it began" in PAGE

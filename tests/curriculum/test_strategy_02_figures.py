@@ -152,7 +152,9 @@ def test_the_replay_of_a_25_percent_rally_and_back():
     funding = -sum(event.amount for event in received)
     assert f"**{cash(funding)}** in all" in PAGE  # $49.69
     assert not lost.gap
-    assert f"It is liquidated at **{price(lost.marks['BTC'])}**" in PAGE  # 71,938.43
+    assert f"It is liquidated at **{price(lost.marks['BTC'])}**, higher than" in PAGE  # 71,938.43
+    before = liquidation_price(futures(), 0)
+    assert lost.marks["BTC"] > before and f"higher than {about(before)} because" in PAGE
     assert f"at about **hour {about(lost.time)}**" in PAGE  # 76
     assert cash(lost.amount) == cash(futures().positions[0].isolated_margin + funding)
     assert f"its whole margin, **{cash(lost.amount)}**" in PAGE  # $2,049.69
