@@ -138,14 +138,14 @@ def _prices(event: Event, symbols: tuple[str, ...]) -> str:
 
 def describe(event: Event, *, names: tuple[str, ...], symbols: tuple[str, ...]) -> str:
     """One event in words, as the log prints it."""
-    at = f"{when(event.time).capitalize()}, {_prices(event, symbols)}"
+    at = f"{when(event.time)[:1].upper()}{when(event.time)[1:]}, {_prices(event, symbols)}"
     who = _who(event.positions, names)
     if event.kind is EventKind.FUNDING:
         if event.amount >= 0:
             return f"{at}: funding. You pay {cash(event.amount)} ({who})."
         return f"{at}: funding. You receive {cash(-event.amount)} ({who})."
     if event.kind is EventKind.RATIO:
-        pot = "The cross account's" if event.cross else f"{who.capitalize()}'s"
+        pot = "The cross account's" if event.cross else f"{who[:1].upper()}{who[1:]}'s"
         ratio = "more than 100%" if event.ratio is None else percent(event.ratio, 1)
         return (
             f"{at}: {pot} margin ratio passes {percent(event.threshold or 0, 0)} "
