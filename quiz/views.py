@@ -8,7 +8,7 @@ from quiz import selectors, services
 from quiz.feedback import feedback_for, options_for
 from quiz.forms import AnswerForm
 from quiz.models import Attempt, AttemptQuestion, Quiz, lesson_sections
-from quiz.visitors import owner_from_request
+from quiz.visitors import Owner, owner_from_request
 
 REFUSAL_STATUS = {
     services.NotInAttempt: 404,
@@ -89,7 +89,9 @@ def question(request: HttpRequest, attempt_id: int, number: int) -> HttpResponse
     return _question_page(request, item.attempt, item)
 
 
-def _answer(request: HttpRequest, *, attempt_id: int, number: int, owner) -> HttpResponse:
+def _answer(
+    request: HttpRequest, *, attempt_id: int, number: int, owner: Owner | None
+) -> HttpResponse:
     target = selectors.answer_target(attempt_id=attempt_id, number=number, owner=owner)
     if target is None:
         attempt = _owned_attempt(request, attempt_id)  # a 404 unless the attempt is theirs

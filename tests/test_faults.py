@@ -9,7 +9,7 @@ from unittest import mock
 
 import pytest
 from django.core.cache import caches
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.test import Client
 
 from academy.cache import ResilientRedisCache
@@ -163,3 +163,31 @@ def test_a_cache_error_is_not_swallowed_unless_it_is_about_reaching_redis(unreac
         pytest.raises(TypeError),
     ):
         cache.get("key")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("error", [OperationalError, InterfaceError])
+def test_a_database_that_cannot_be_reached_is_a_503_page_not_a_500(client, error):
+    with mock.patch("quiz.views.selectors.quiz_list", side_effect=error("server closed")):
+        response = client.get("/quiz/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    html = response.content.decode()
+    assert "We cannot reach our database for a moment" in html
+    assert "Traceback" not in html and "server closed" not in html
+    assert "HX-Refresh" not in response
+
+
+@pytest.mark.django_db
+def test_under_htmx_the_503_reloads_the_page(client):
+    with mock.patch("quiz.views.selectors.quiz_list", side_effect=OperationalError("down")):
+        response = client.get("/quiz/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 503
+    assert response["HX-Refresh"] == "true"
+
+
+@pytest.mark.django_db
+def test_other_database_errors_stay_500s():
+    client = Client(raise_request_exception=False)
+    with mock.patch("quiz.views.selectors.quiz_list", side_effect=DatabaseError("a bug")):
+        assert client.get("/quiz/").status_code == 500
