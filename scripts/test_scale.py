@@ -453,32 +453,32 @@ def run_parallel(jobs: list[tuple[int, str]], seconds: int, connections: int) ->
 
 def check_load(seconds: int) -> None:
     # One server alone first, to compare, and to size the answers the long run needs.
-    scripts, others = mixed_load_scripts(answers_needed=4000, parts=1)
+    scripts, others = mixed_load_scripts(answers_needed=7000, parts=1)
     single_script, single_posts = scripts[0]
     [single] = run_parallel([(PORTS[0], single_script)], seconds=15, connections=64)
-    answered = single.requests // (others + 1)
-    ok_single = single.errors == 0 and answered <= single_posts - 2
-    # Over both servers, 32 connections each: both servers together serve at most
-    # twice what one does.
-    needed = int(2 * single.rps * seconds / (others + 1) * 1.5) + 100
+    enough = [single.requests // (others + 1) <= single_posts - 2]
+    # Over both servers, 32 connections each. Here they share one machine's cores, so
+    # together they serve about what one does; half as much again leaves room.
+    needed = int(1.5 * single.rps * seconds / (others + 1)) + 200
     scripts, _ = mixed_load_scripts(answers_needed=needed, parts=len(PORTS))
     both = run_parallel(
         [(port, script) for port, (script, _) in zip(PORTS, scripts, strict=True)],
         seconds=seconds,
         connections=64 // len(PORTS),
     )
-    total_rps = sum(r.rps for r in both)
-    errors = sum(r.errors for r in both)
-    enough = all(
+    enough += [
         r.requests // (others + 1) <= posts - 2 for r, (_, posts) in zip(both, scripts, strict=True)
-    )
+    ]
+    errors = sum(r.errors for r in both)
     record(
         f"{seconds} s of mixed pages and quiz answers over both servers, 64 connections",
-        errors == 0 and enough and ok_single,
-        f"{total_rps:,.0f} req/s over both ({', '.join(f'{r.rps:,.0f}' for r in both)}), "
+        errors == 0 and single.errors == 0 and all(enough),
+        f"{sum(r.rps for r in both):,.0f} req/s over both "
+        f"({', '.join(f'{r.rps:,.0f}' for r in both)}), "
         f"p99 {max(r.p99_ms for r in both):.0f} ms, {errors} errors; one server alone "
         f"(15 s, 64 connections): {single.rps:,.0f} req/s, p99 {single.p99_ms:.0f} ms, "
-        f"{single.errors} errors",
+        f"{single.errors} errors; one request in {others + 1} a quiz answer"
+        + ("" if all(enough) else "; RAN OUT of prepared answers (repeats are refused)"),
     )
 
 
