@@ -106,7 +106,8 @@ def main() -> None:
         f"{len(samples)} htmx answers on {connection.vendor}: "
         f"median {statistics.median(samples) * 1000:.2f} ms, "
         f"p90 {statistics.quantiles(samples, n=10)[-1] * 1000:.2f} ms, "
-        f"queries per answer {statistics.mean(queries):.2f} (max {max(queries)})"
+        f"statements per answer, BEGIN and COMMIT included: {statistics.mean(queries):.2f} "
+        f"(max {max(queries)})"
     )
     if profiler:
         profiler.dump_stats(args.profile)
