@@ -21,7 +21,7 @@ SERVE_ENV = DJANGO_SECRET_KEY="$$(cat .serve-secret)" DJANGO_ALLOWED_HOSTS=127.0
 
 POSTGRES_URL := postgres://academy:academy@127.0.0.1:5432/academy
 
-.PHONY: setup run serve bench test test-postgres lint format chromium clean
+.PHONY: setup run serve bench bench-postgres test test-postgres test-scale lint format chromium clean
 
 setup: $(VENV)/.installed node_modules/.installed $(CSS)
 
@@ -67,6 +67,13 @@ bench: setup .serve-secret
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	bash bench/run.sh
 
+# The same on PostgreSQL (installed and started as for `make test-postgres`).
+bench-postgres: setup .serve-secret
+	$(SUDO) bash scripts/start-postgres.sh
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	DATABASE_URL=$(POSTGRES_URL) bash bench/run.sh
+
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -87,6 +94,16 @@ test-postgres: setup chromium
 	$(SUDO) bash scripts/start-postgres.sh
 	$(TEST_ENV) DATABASE_URL=$(POSTGRES_URL) $(VENV)/bin/pytest -m "not browser"
 	$(TEST_ENV) DATABASE_URL=$(POSTGRES_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -m browser
+
+# Two app servers (gunicorn, production settings) sharing one PostgreSQL and one
+# Redis, checked through HTTP, with Redis stopped and PostgreSQL restarted under
+# load (scripts/test_scale.py). Installs and starts what it needs when missing.
+test-scale: setup
+	$(SUDO) bash scripts/start-postgres.sh
+	@command -v redis-server >/dev/null && command -v wrk >/dev/null || { \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server wrk; }
+	$(PY) scripts/test_scale.py
 
 clean:
 	rm -rf $(VENV) node_modules build staticfiles .serve-secret

@@ -6,6 +6,7 @@ DJANGO_ALLOWED_HOSTS and DATABASE_URL (see README.md, "Deploy").
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "academy.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "academy.urls"
@@ -91,13 +93,63 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "academy.wsgi.application"
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
-}
+
+def database_from_url(name: str, default: str) -> dict:
+    """The database an address in the environment names; a malformed one stops start-up
+    here, naming the variable, not in the middle of the first request."""
+    url = os.environ.get(name, "").strip() or default
+    conn_max_age = int(os.environ.get("DJANGO_CONN_MAX_AGE", "60"))
+    problem = None
+    try:
+        database = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+    except dj_database_url.UnknownSchemeError:
+        problem = "it must start with postgres:// or sqlite://"
+    except (ValueError, dj_database_url.ParseError):
+        problem = (
+            "it is not a valid address (is the port a number? are special characters "
+            "in the password percent-encoded?)"
+        )
+    if problem:
+        raise ImproperlyConfigured(
+            f"{name} is not a database address we can use: {problem}. Expected "
+            "postgres://user:password@host:5432/name or sqlite:////path/to/file.sqlite3."
+        )
+    engines = {"django.db.backends.postgresql", "django.db.backends.sqlite3"}
+    if database["ENGINE"] not in engines:
+        raise ImproperlyConfigured(f"{name} must be a postgres:// or sqlite:// address.")
+    if not database.get("NAME"):
+        raise ImproperlyConfigured(f"{name} names no database (the path after the host).")
+    return database
+
+
+def redis_from_url(name: str) -> str:
+    """The Redis address in the environment, checked as for DATABASE_URL; "" if unset."""
+    url = os.environ.get(name, "").strip()
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    problem = None
+    try:
+        parts.port  # noqa: B018 - reading it checks it is a number
+    except ValueError:
+        problem = "its port is not a number"
+    if parts.scheme not in {"redis", "rediss", "unix"}:
+        problem = "it must start with redis://, rediss:// or unix://"
+    elif parts.scheme != "unix" and not parts.hostname:
+        problem = "it names no host"
+    elif parts.scheme == "unix" and not parts.path:
+        problem = "it names no socket"
+    elif parts.scheme != "unix" and parts.path.strip("/") and not parts.path.strip("/").isdigit():
+        problem = "the database after the host must be a number, as in /0"
+    if problem:
+        raise ImproperlyConfigured(
+            f"{name} is not a Redis address we can use: {problem}. "
+            "Expected redis://host:6379/0 (or rediss:// for TLS, with :password@ if any)."
+        )
+    return url
+
+
+DATABASES = {"default": database_from_url("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent writers (quiz answers, sessions) queue instead of failing with
@@ -110,14 +162,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "academy",
+# Pages, results, question content and the content version, and sessions: with
+# REDIS_URL in a Redis every app server shares, so a content edit shows on all of
+# them at once (academy/cache.py keeps the site up if Redis goes away). Without it,
+# each process keeps its own (and sessions stay in the database alone).
+REDIS_URL = redis_from_url("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "academy.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "academy",
+            # Short timeouts: a cache is worth waiting for only as long as recomputing.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
-}
+    # Read from the cache, written to both: a session outlives Redis restarts.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "academy",
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

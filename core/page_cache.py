@@ -6,10 +6,11 @@ fixed pieces already compressed, so a hit costs a lookup, two tiny compressions
 and a checksum instead of queries, template rendering and gzip of the whole page
 (which alone costs more than the rest of the request).
 
-The cache is per process (local memory) with a short timeout, and saving
-content through the admin clears the saving process's copy at once; other
-processes catch up within PAGE_CACHE_SECONDS. Point CACHES at a shared backend
-to make invalidation immediate everywhere.
+Saving content changes the content version, which is part of every key, so
+no page built from the old content is served again. With REDIS_URL the cache
+(and so the version) is shared by every process on every server, and an edit
+shows everywhere at once; without it each process has its own cache (local
+memory), and other processes catch up within PAGE_CACHE_SECONDS.
 """
 
 import re
@@ -20,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
@@ -94,7 +96,7 @@ def render_cached_page(
     `build_context` may raise Http404, which is not cached; `status` gives the
     response status for a context (a page showing form errors is not a 200).
     """
-    full_key = f"page:{cache.get_or_set(VERSION_KEY, 1, None)}:{key}"
+    full_key = f"page:{content_version()}:{key}"
     page = cache.get(full_key)
     if page is None:
         context = build_context()
@@ -114,8 +116,24 @@ def render_cached_page(
     return response
 
 
+def content_version() -> int:
+    """A number that changes whenever content is saved: a key for anything built from
+    content includes it, so saving makes every such entry unreachable at once."""
+    return cache.get_or_set(VERSION_KEY, 1, None)
+
+
 def clear_page_cache() -> None:
-    """Forget every cached page (in this process's cache)."""
+    """Forget every cached page and everything else keyed by the content version.
+
+    Now, for this request's next read, and again once the saving transaction
+    commits: a page another process renders in between, from what the database
+    held before the commit, must not outlive it.
+    """
+    _bump_version()
+    transaction.on_commit(_bump_version)
+
+
+def _bump_version() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:

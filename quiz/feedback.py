@@ -42,7 +42,7 @@ def options_for(item: AttemptQuestion) -> list[Option]:
     response = _response(item)
     if response is None:
         raise ValueError("Correct flags are shown only once the question is answered.")
-    chosen = {choice.pk for choice in response.choices.all()}
+    chosen = response.chosen_ids
     return [
         Option(
             value=choice.pk,
@@ -68,7 +68,7 @@ def feedback_for(item: AttemptQuestion, *, sections: dict[str, str]) -> Feedback
         right_answer = (numeric.show_answer(computation, response.expected),)
         notes = (response.mistake_feedback,) if response.mistake_feedback else ()
     else:
-        chosen_ids = {choice.pk for choice in response.choices.all()}
+        chosen_ids = response.chosen_ids
         choices = list(question.choices.all())
         chosen = [choice for choice in choices if choice.pk in chosen_ids]
         your_answer = tuple(choice.text for choice in chosen)

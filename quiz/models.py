@@ -302,6 +302,11 @@ class Attempt(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     total = models.PositiveSmallIntegerField()
+    answered = models.PositiveSmallIntegerField(
+        default=0,
+        help_text="How many of its questions have an answer: counted as each is recorded, "
+        "so that recording one learns, in the same statement, whether it was the last.",
+    )
     correct = models.PositiveSmallIntegerField(null=True, blank=True)
     percent = models.PositiveSmallIntegerField(null=True, blank=True)
     passed = models.BooleanField(null=True, blank=True)
@@ -428,3 +433,8 @@ class Response(models.Model):
     @property
     def mistake_feedback(self) -> str:
         return self.item.mistake_feedback(self.mistake) if self.mistake else ""
+
+    @cached_property
+    def chosen_ids(self) -> frozenset[int]:
+        """The choices picked (prefetch `choices` to read many; a new response sets it)."""
+        return frozenset(choice.pk for choice in self.choices.all())

@@ -1,5 +1,10 @@
 """Reads: quizzes with the visitor's best score, attempts and their questions."""
 
+from dataclasses import dataclass
+from functools import partial
+
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Count,
     OuterRef,
@@ -7,11 +12,12 @@ from django.db.models import (
     Prefetch,
     Subquery,
     Value,
-    prefetch_related_objects,
 )
 
+from core import rows
+from core.page_cache import PAGE_CACHE_SECONDS, content_version
 from lessons.models import Lesson
-from quiz.models import Attempt, AttemptQuestion, Choice, Quiz, Response
+from quiz.models import Attempt, AttemptQuestion, Choice, Question, Quiz, Response, lesson_sections
 from quiz.visitors import Owner
 
 
@@ -75,9 +81,9 @@ def _chosen(lookup: str) -> Prefetch:
     return Prefetch(lookup, queryset=Choice.objects.order_by())
 
 
-def _items(attempt: Attempt):
+def _items(**filters):
     return (
-        AttemptQuestion.objects.filter(attempt=attempt)
+        AttemptQuestion.objects.filter(**filters)
         .select_related("question", "response")
         .prefetch_related(
             Prefetch("question__choices", queryset=Choice.objects.order_by("position")),
@@ -87,21 +93,128 @@ def _items(attempt: Attempt):
     )
 
 
-def load_chosen(response: Response) -> None:
-    """Fetch the choices of a response just recorded, as `_items` would have."""
-    prefetch_related_objects([response], _chosen("choices"))
-
-
-def attempt_item(*, attempt: Attempt, number: int) -> AttemptQuestion | None:
-    """One question of the attempt, with its choices and any response."""
-    item = _items(attempt).filter(number=number).first()
+def owned_item(*, attempt_id: int, number: int, owner: Owner | None) -> AttemptQuestion | None:
+    """One question of the visitor's attempt with the attempt (and its quiz), any
+    response and its choices, and the question from `question_content`."""
+    if owner is None:
+        return None
+    item = (
+        AttemptQuestion.objects.filter(owner.filter(prefix="attempt__"))
+        .filter(attempt_id=attempt_id, number=number)
+        .select_related("attempt", "response")
+        .prefetch_related(_chosen("response__choices"))
+        .first()
+    )
     if item is not None:
-        item.attempt = attempt
+        content = question_content(item.question_id)
+        item.question = content.question
+        item.attempt.quiz = content.question.quiz
     return item
 
 
+@dataclass(frozen=True, slots=True)
+class QuestionContent:
+    """A question as every attempt shares it: with its choices (in order), its quiz,
+    the quiz's lesson and level, and the lesson's sections (heading id to title)."""
+
+    question: Question
+    sections: dict[str, str]
+
+
+def question_content(question_id: int) -> QuestionContent:
+    """From the cache while the content is unchanged (two queries to fill it): saving
+    content moves the content version on, at once for every process sharing the cache;
+    a process with a cache of its own catches up within PAGE_CACHE_SECONDS, as pages do."""
+    key = f"quiz-question:{content_version()}:{question_id}"
+    return cache.get_or_set(key, partial(_question_content, question_id), PAGE_CACHE_SECONDS)
+
+
+def _question_content(question_id: int) -> QuestionContent:
+    question = (
+        Question.objects.select_related("quiz__lesson__level")
+        .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("position")))
+        .get(pk=question_id)
+    )
+    lesson = question.quiz.lesson
+    sections = lesson_sections(lesson)
+    del lesson.rendered  # kept apart, as sections: the whole page need not go in the entry
+    return QuestionContent(question=question, sections=sections)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerTarget:
+    """What recording an answer needs, read at once.
+
+    `item` comes with its attempt and with its question from `question_content`;
+    `answered` says whether it has an answer already, and `next_number` is the next
+    question after it without one, wrapping round (None if it is the last open one),
+    both as they stood before this answer.
+    """
+
+    item: AttemptQuestion
+    answered: bool
+    next_number: int | None
+    sections: dict[str, str]
+
+
+def answer_target(*, attempt_id: int, number: int, owner: Owner | None) -> AnswerTarget | None:
+    """The visitor's question to answer, in one statement; None if it is not theirs.
+
+    The answer is the site's most frequent write, and through the ORM the queries
+    alone took most of its time (building them, not running them), so this reads
+    with one statement of plain SQL (SQLite and PostgreSQL alike) and builds the
+    instances as the ORM would (core.rows).
+    """
+    if owner is None:
+        return None
+    owned, params = [], [attempt_id, number]
+    if owner.visitor:
+        owned.append("a.visitor = %s")
+        params.append(owner.visitor)
+    if owner.user_id is not None:
+        owned.append("a.user_id = %s")
+        params.append(owner.user_id)
+    if not owned:
+        return None
+    quote = connection.ops.quote_name
+    items = quote(AttemptQuestion._meta.db_table)
+    responses = quote(Response._meta.db_table)
+    # Table names from the models, values as parameters.
+    unanswered = (
+        f"SELECT MIN(o.number) FROM {items} o WHERE o.attempt_id = i.attempt_id "  # noqa: S608
+        f"AND NOT EXISTS (SELECT 1 FROM {responses} r WHERE r.item_id = o.id)"
+    )
+    sql = (
+        f"SELECT {rows.columns(AttemptQuestion, 'i')}, {rows.columns(Attempt, 'a')}, "  # noqa: S608
+        f"EXISTS (SELECT 1 FROM {responses} r WHERE r.item_id = i.id), "
+        f"({unanswered} AND o.number > i.number), ({unanswered} AND o.number <> i.number) "
+        f"FROM {items} i JOIN {quote(Attempt._meta.db_table)} a ON a.id = i.attempt_id "
+        f"WHERE i.attempt_id = %s AND i.number = %s AND ({' OR '.join(owned)})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    split = rows.width(AttemptQuestion)
+    rest = split + rows.width(Attempt)
+    item = rows.from_row(AttemptQuestion, row[:split])
+    attempt = rows.from_row(Attempt, row[split:rest])
+    answered, next_after, next_before = row[rest:]
+    content = question_content(item.question_id)
+    item.question = content.question
+    attempt.quiz = content.question.quiz
+    item.attempt = attempt
+    return AnswerTarget(
+        item=item,
+        answered=bool(answered),
+        next_number=next_after if next_after is not None else next_before,
+        sections=content.sections,
+    )
+
+
 def attempt_items(*, attempt: Attempt) -> list[AttemptQuestion]:
-    items = list(_items(attempt))
+    items = list(_items(attempt=attempt))
     for item in items:
         item.attempt = attempt
     return items
@@ -117,6 +230,8 @@ def unanswered_numbers(*, attempt: Attempt) -> list[int]:
 
 def next_number(*, attempt: Attempt, after: int = 0) -> int | None:
     """The next unanswered question after `after`, wrapping round; None when all are done."""
+    if attempt.is_finished:
+        return None
     numbers = unanswered_numbers(attempt=attempt)
     return next((n for n in numbers if n > after), numbers[0] if numbers else None)
 

@@ -8,7 +8,7 @@ from quiz import selectors, services
 from quiz.feedback import feedback_for, options_for
 from quiz.forms import AnswerForm
 from quiz.models import Attempt, AttemptQuestion, Quiz, lesson_sections
-from quiz.visitors import owner_from_request
+from quiz.visitors import Owner, owner_from_request
 
 REFUSAL_STATUS = {
     services.NotInAttempt: 404,
@@ -79,18 +79,26 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def question(request: HttpRequest, attempt_id: int, number: int) -> HttpResponse:
-    attempt = _owned_attempt(request, attempt_id)
-    item = selectors.attempt_item(attempt=attempt, number=number)
+    owner = owner_from_request(request)
     if request.method == "POST":
-        return _answer(request, attempt, item)
+        return _answer(request, attempt_id=attempt_id, number=number, owner=owner)
+    item = selectors.owned_item(attempt_id=attempt_id, number=number, owner=owner)
     if item is None:
+        _owned_attempt(request, attempt_id)  # which 404: no such attempt of theirs, or question
         raise Http404("That question is not part of this attempt.")
-    return _question_page(request, attempt, item)
+    return _question_page(request, item.attempt, item)
 
 
-def _answer(request: HttpRequest, attempt: Attempt, item: AttemptQuestion | None) -> HttpResponse:
+def _answer(
+    request: HttpRequest, *, attempt_id: int, number: int, owner: Owner | None
+) -> HttpResponse:
+    target = selectors.answer_target(attempt_id=attempt_id, number=number, owner=owner)
+    if target is None:
+        attempt = _owned_attempt(request, attempt_id)  # a 404 unless the attempt is theirs
+        return _refuse(request, attempt, services.NotInAttempt(), None)
+    item, attempt = target.item, target.item.attempt
     try:
-        item = services.check_answerable(attempt=attempt, item=item)
+        services.check_answerable(attempt=attempt, answered=target.answered)
     except services.Refused as refusal:
         return _refuse(request, attempt, refusal, item)
     form = AnswerForm(request.POST, item=item)
@@ -99,15 +107,19 @@ def _answer(request: HttpRequest, attempt: Attempt, item: AttemptQuestion | None
             return _refuse(request, attempt, services.ForeignChoice(), item)
         return _question_page(request, attempt, item, form=form, partial="question_area")
     try:
-        response = services.answer_submit(item=item, answer=form.answer())
+        services.answer_submit(item=item, answer=form.answer())
     except services.Refused as refusal:
         return _refuse(request, attempt, refusal, item)
     if not request.htmx:
         return redirect(item.get_absolute_url())
-    # The item and attempt now carry the answer; only the choices picked are fetched.
-    if not item.question.is_numeric:
-        selectors.load_chosen(response)
-    return _question_page(request, attempt, item, partial="answered")
+    # The item and attempt now carry the answer; where to go next was read with the item.
+    if attempt.is_finished or target.next_number is None:
+        next_url = _next_url(attempt, after=item.number)
+    else:
+        next_url = attempt.get_question_url(target.next_number)
+    return _question_page(
+        request, attempt, item, partial="answered", next_url=next_url, sections=target.sections
+    )
 
 
 def _question_page(
@@ -117,14 +129,17 @@ def _question_page(
     *,
     form: AnswerForm | None = None,
     partial: str = "",
+    next_url: str = "",
+    sections: dict[str, str] | None = None,
 ) -> HttpResponse:
+    """The question, as a form to answer (with `form`'s errors, if given) or answered."""
     quiz = attempt.quiz
     feedback = None
-    next_url = ""
-    if hasattr(item, "response"):
-        feedback = feedback_for(item, sections=lesson_sections(quiz.lesson))
-        next_url = _next_url(attempt, after=item.number)
-        form = None  # answered: a result to read, not a form
+    if form is None and hasattr(item, "response"):
+        if sections is None:
+            sections = lesson_sections(quiz.lesson)
+        feedback = feedback_for(item, sections=sections)
+        next_url = next_url or _next_url(attempt, after=item.number)
     elif form is None:
         form = AnswerForm(item=item)
     answered_options = feedback is not None and not item.question.is_numeric
@@ -134,18 +149,19 @@ def _question_page(
         "item": item,
         "prompt": item.prompt,
         "kind": item.question.kind,
-        "form": form,
-        "errors": form.error_summary() if form is not None else [],
+        "form": form if feedback is None else None,  # answered: a result to read, not a form
+        "errors": form.error_summary() if feedback is None else [],
         "options": options_for(item) if answered_options else [],
         "typed": item.response.text if feedback else "",
         "feedback": feedback,
         "next_url": next_url,
         "is_last": next_url == attempt.get_results_url(),
-        "breadcrumbs": _crumbs(quiz, (f"Question {item.number}", None)),
     }
     template = "quiz/question.html"
     if partial and request.htmx:
         template += f"#{partial}"
+    else:  # only the whole page shows them
+        context["breadcrumbs"] = _crumbs(quiz, (f"Question {item.number}", None))
     return render(request, template, context)
 
 

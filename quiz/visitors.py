@@ -18,10 +18,11 @@ class Owner:
     visitor: str
     user_id: int | None = None
 
-    def filter(self) -> Q:
-        found = Q(visitor=self.visitor) if self.visitor else Q(pk__in=[])
+    def filter(self, prefix: str = "") -> Q:
+        """Attempts of this owner; with a prefix such as "attempt__", rows of their attempts."""
+        found = Q(**{f"{prefix}visitor": self.visitor}) if self.visitor else Q(pk__in=[])
         if self.user_id is not None:
-            found |= Q(user_id=self.user_id)
+            found |= Q(**{f"{prefix}user_id": self.user_id})
         return found
 
 
