@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "academy.settings")
 
 LESSON_4 = "/learn/beginner/isolated-vs-cross-margin/"
+REPLAY = "/simulator/replay/?path=lesson-4&step=12"  # cached: the address is the replay
 THREADS = 2
 ROUNDS = 3
 BLOCK = 64  # attempts answered side by side (more than the connections in flight)
@@ -330,6 +331,7 @@ def main() -> int:
         ("simulator page + scenario", lua_fixed("GET", share_url, get)),
         ("simulator results (htmx POST)", lua_cycle(sim_posts)),
         ("Tools result pages (3 calculators)", lua_cycle(tool_gets)),
+        ("replay page (lesson 4, a step)", lua_fixed("GET", REPLAY, get)),
     ]
     # Rounds in turn, so that drift on a busy 2-core machine hits every page alike;
     # each page's figures are the medians of its rounds.
@@ -385,7 +387,7 @@ def main() -> int:
 
     print(f"\n{'first load (compressed)':34} {'bytes':>9} {'blocking scripts':>17}")
     sizes = {}
-    for path in ["/", "/learn/", LESSON_4, share_url, "/quiz/", tool_urls[0]]:
+    for path in ["/", "/learn/", LESSON_4, share_url, "/quiz/", tool_urls[0], REPLAY]:
         sizes[path] = first_load(base, path)
         label = path if len(path) < 34 else path[:30] + "..."
         print(f"{label:34} {sizes[path][0]:9,d} {sizes[path][1]:17d}")
@@ -404,6 +406,10 @@ def main() -> int:
         (
             "Tools result >= 0.5x baseline throughput",
             by_name["Tools result pages (3 calculators)"].rps >= 0.5 * baseline,
+        ),
+        (
+            "replay page >= 0.4x baseline throughput",
+            by_name["replay page (lesson 4, a step)"].rps >= 0.4 * baseline,
         ),
         ("lesson 4 first load <= 80 KB compressed", sizes[LESSON_4][0] <= 80 * 1024),
         ("lesson 4 has no render-blocking script", sizes[LESSON_4][1] == 0),
