@@ -282,8 +282,8 @@ class AttemptQuerySet(models.QuerySet):
         return self.filter(finished_at__isnull=False)
 
     def full(self) -> "AttemptQuerySet":
-        """Whole-quiz attempts, not retries of missed questions."""
-        return self.filter(retry_of__isnull=True)
+        """Whole-quiz attempts, not retries of missed questions nor reviews."""
+        return self.filter(retry_of__isnull=True, is_review=False)
 
 
 class Attempt(models.Model):
@@ -298,6 +298,11 @@ class Attempt(models.Model):
     )
     retry_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries"
+    )
+    is_review = models.BooleanField(
+        default=False,
+        help_text="One question brought back by the learner's review (the accounts app), "
+        "not an attempt at the quiz: it counts toward no score.",
     )
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
