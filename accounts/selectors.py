@@ -19,7 +19,10 @@ def read_lesson_ids(*, owner: Owner | None) -> set[int]:
         return set()
     marked = LessonRead.objects.owned_by(owner).values_list("lesson_id")
     quizzed = (
-        Attempt.objects.owned_by(owner).filter(is_review=False).values_list("quiz__lesson_id")
+        Attempt.objects.owned_by(owner)
+        .filter(is_review=False)
+        .values_list("quiz__lesson_id")
+        .order_by()
     )
     return {lesson_id for (lesson_id,) in marked.union(quizzed)}
 
