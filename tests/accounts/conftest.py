@@ -58,3 +58,10 @@ def clock(monkeypatch) -> Clock:
 @pytest.fixture
 def learner(db):
     return make_learner()
+
+
+@pytest.fixture
+def margin_quiz(db):
+    from quiz.models import Quiz
+
+    return Quiz.objects.get(slug="isolated-vs-cross-margin")
