@@ -215,9 +215,7 @@ def learner_export(*, owner: Owner | None, user, at: datetime) -> dict:
         )
         .order_by("started_at", "pk")
     )
-    reads = (
-        LessonRead.objects.owned_by(owner).select_related("lesson__level").order_by("read_at")
-    )
+    reads = LessonRead.objects.owned_by(owner).select_related("lesson__level").order_by("read_at")
     review = (
         ReviewItem.objects.owned_by(owner)
         .select_related("question__quiz")

@@ -2,6 +2,7 @@
 
 import json
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -14,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts import clock, selectors, services
 from accounts.forms import DeleteForm
 from accounts.models import ReviewItem
-from allauth.account.decorators import reauthentication_required
 from lessons.models import Lesson
 from quiz import selectors as quiz_selectors
 from quiz import services as quiz_services
@@ -118,6 +118,8 @@ def review_question(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 def _answer(request: HttpRequest, attempt: Attempt, item: AttemptQuestion) -> HttpResponse:
     try:
+        if hasattr(item, "response"):  # its one question answered is what finished it
+            raise quiz_services.AlreadyAnswered()
         item = quiz_services.check_answerable(attempt=attempt, item=item)
     except quiz_services.Refused as refusal:
         return _refuse(request, attempt, refusal)
@@ -235,9 +237,7 @@ def _data_crumbs(*more: tuple[str, str | None]) -> list:
 def data_download(request: HttpRequest) -> HttpResponse:
     """Everything kept about the learner, as a JSON file."""
     user = request.user if request.user.is_authenticated else None
-    export = selectors.learner_export(
-        owner=owner_from_request(request), user=user, at=clock.now()
-    )
+    export = selectors.learner_export(owner=owner_from_request(request), user=user, at=clock.now())
     response = HttpResponse(
         json.dumps(export, indent=2, ensure_ascii=False), content_type="application/json"
     )

@@ -10,7 +10,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-PASSWORD = "a-long-pass-phrase-42"  # noqa: S105 - a test account's
+PASSWORD = "a-long-pass-phrase-42"
 
 
 def make_learner(email: str = "learner@example.com", *, password: str = PASSWORD):
@@ -65,3 +65,25 @@ def margin_quiz(db):
     from quiz.models import Quiz
 
     return Quiz.objects.get(slug="isolated-vs-cross-margin")
+
+
+def wrong_answer(entry) -> dict:
+    """A post that answers this question wrong; for a numeric one, a plain amount far off
+    (never in exponent form, which the quiz rightly refuses as not a number)."""
+    from quiz.models import Question
+    from tests.quiz import conftest as quiz_helpers
+
+    if entry.question.kind == Question.Kind.NUMERIC:
+        return {"answer": str(int(abs(entry.solution.answer) * 3 + 777))}
+    return quiz_helpers.wrong_answer(entry)
+
+
+def answer_all(client: Client, attempt, *, wrong=frozenset(), **extra) -> None:
+    """Answer every question of the attempt, those numbered in `wrong` wrongly."""
+    from tests.quiz.conftest import question_url, right_answer
+
+    for entry in attempt.items.select_related("question").order_by("number"):
+        data = wrong_answer(entry) if entry.number in wrong else right_answer(entry)
+        response = client.post(question_url(attempt, entry.number), data, **extra)
+        assert response.status_code in (200, 302), response.content.decode()[:500]
+        assert hasattr(type(entry).objects.get(pk=entry.pk), "response"), entry.number

@@ -14,9 +14,9 @@ from lessons.models import Lesson
 from quiz import services as quiz_services
 from quiz.models import Quiz
 from quiz.visitors import SESSION_KEY, Owner
-from tests.accounts.conftest import log_in
+from tests.accounts.conftest import answer_all, log_in
 from tests.conftest import LESSON_4_URL
-from tests.quiz.conftest import answer_all, item, question_url, right_answer, start
+from tests.quiz.conftest import item, question_url, right_answer, start
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,9 @@ def test_with_htmx_the_form_goes_and_the_words_go_into_the_live_region(client, l
     # Nothing replaces the form; the status region, there from the start, gets the words.
     assert page.strip().startswith('<div id="lesson-read-status" hx-swap-oob="innerHTML">')
     assert "You have read this lesson." in page
-    region = re.search(r'<div id="lesson-read-status" role="status">', text(client.get(LESSON_4_URL)))
+    region = re.search(
+        r'<div id="lesson-read-status" role="status">', text(client.get(LESSON_4_URL))
+    )
     assert region is not None
 
 
