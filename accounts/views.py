@@ -254,7 +254,7 @@ def _has_account(request: HttpRequest) -> bool:
 def delete(request: HttpRequest) -> HttpResponse:
     """Delete the account (or this browser's record) and everything tied to it, once confirmed."""
     has_account = request.user.is_authenticated
-    form = DeleteForm(request.POST or None, has_account=has_account)
+    form = DeleteForm(request.POST if request.method == "POST" else None, has_account=has_account)
     if request.method == "POST" and form.is_valid():
         services.learner_delete(
             owner=owner_from_request(request), user=request.user if has_account else None
