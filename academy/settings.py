@@ -226,7 +226,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # allauth's rate limits stay at their defaults (on: log-in failures, sign-up, password
 # reset and confirmation emails, per address and per IP), counted in the default cache.
 # Email: printed to the console unless EMAIL_HOST names an SMTP server (README, "Deploy").
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Margin Academy <noreply@localhost>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DJANGO_DEFAULT_FROM_EMAIL", "Margin Academy <noreply@localhost>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if os.environ.get("EMAIL_HOST"):
     _use_ssl = env_bool("EMAIL_USE_SSL")

@@ -123,4 +123,5 @@ def next_number(*, attempt: Attempt, after: int = 0) -> int | None:
 
 def attempt_history(*, owner: Owner | None):
     """The visitor's attempts at quizzes and retries; reviews are the review page's."""
-    return Attempt.objects.owned_by(owner).filter(is_review=False).select_related("quiz", "retry_of")
+    attempts = Attempt.objects.owned_by(owner).filter(is_review=False)
+    return attempts.select_related("quiz", "retry_of")
