@@ -225,29 +225,33 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "Margin Academy: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # allauth's rate limits stay at their defaults (on: log-in failures, sign-up, password
 # reset and confirmation emails, per address and per IP), counted in the default cache.
-# Email: printed to the console unless EMAIL_HOST names an SMTP server (README, "Deploy").
+# Email (README, "Deploy"): through the SMTP server EMAIL_HOST names; else printed
+# to the console in development (or with DJANGO_EMAIL_CONSOLE=true), and in
+# production handed to a mail server on this machine (localhost:25).
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", "Margin Academy <noreply@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-if os.environ.get("EMAIL_HOST"):
-    _use_ssl = env_bool("EMAIL_USE_SSL")
+_email_host = os.environ.get("EMAIL_HOST", "")
+_email_ssl = env_bool("EMAIL_USE_SSL")
+_email_port = "465" if _email_ssl else "587" if _email_host else "25"
+if not _email_host and env_bool("DJANGO_EMAIL_CONSOLE", default=DEBUG):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": os.environ["EMAIL_HOST"],
-                "port": int(os.environ.get("EMAIL_PORT", "465" if _use_ssl else "587")),
+                "host": _email_host or "localhost",
+                "port": int(os.environ.get("EMAIL_PORT", _email_port)),
                 "username": os.environ.get("EMAIL_HOST_USER", ""),
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-                "use_ssl": _use_ssl,
-                "use_tls": env_bool("EMAIL_USE_TLS", default=not _use_ssl),
+                "use_ssl": _email_ssl,
+                "use_tls": env_bool("EMAIL_USE_TLS", default=bool(_email_host) and not _email_ssl),
                 "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
             },
         }
     }
-else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
 LOGGING = {
     "version": 1,

@@ -10,10 +10,14 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_save
 
         from accounts.sections import LessonProgressSection
-        from accounts.signals import claim_on_log_in
+        from accounts.signals import claim_on_log_in, read_on_quiz_start
         from lessons.registry import register_section
 
         register_section("progress", LessonProgressSection())
         user_logged_in.connect(claim_on_log_in, dispatch_uid="accounts-claim-on-log-in")
+        post_save.connect(
+            read_on_quiz_start, sender="quiz.Attempt", dispatch_uid="accounts-read-on-quiz-start"
+        )

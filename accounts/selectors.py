@@ -15,25 +15,11 @@ from quiz.visitors import Owner
 
 def read_lesson_ids(*, owner: Owner | None) -> set[int]:
     """Lessons the learner has read: reached the end of, or taken the quiz of."""
-    if owner is None:
-        return set()
-    marked = LessonRead.objects.owned_by(owner).values_list("lesson_id")
-    quizzed = (
-        Attempt.objects.owned_by(owner)
-        .filter(is_review=False)
-        .values_list("quiz__lesson_id")
-        .order_by()
-    )
-    return {lesson_id for (lesson_id,) in marked.union(quizzed)}
+    return set(LessonRead.objects.owned_by(owner).values_list("lesson_id", flat=True))
 
 
 def lesson_is_read(*, lesson: Lesson, owner: Owner | None) -> bool:
-    if owner is None:
-        return False
-    return (
-        LessonRead.objects.owned_by(owner).filter(lesson=lesson).exists()
-        or Attempt.objects.owned_by(owner).filter(quiz__lesson=lesson, is_review=False).exists()
-    )
+    return LessonRead.objects.owned_by(owner).filter(lesson=lesson).exists()
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +121,7 @@ def progress_for(*, owner: Owner | None, review: list[ReviewItem], at: datetime)
         level.lessons.append(
             LessonRecord(
                 lesson=lesson,
-                read=lesson.pk in read or (record is not None and record.last is not None),
+                read=lesson.pk in read,
                 quiz=record,
             )
         )
