@@ -222,7 +222,10 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CHANGE_EMAIL = True  # one address per account, replaced once the new one is confirmed
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Margin Academy: "
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
+# Links in emails: https in production; http where the site is served over plain http.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = (
+    "https" if not DEBUG and env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True) else "http"
+)
 # allauth's rate limits stay at their defaults (on: log-in failures, sign-up, password
 # reset and confirmation emails, per address and per IP), counted in the default cache.
 # Email (README, "Deploy"): through the SMTP server EMAIL_HOST names; else printed
