@@ -22,6 +22,21 @@ def lesson_is_read(*, lesson: Lesson, owner: Owner | None) -> bool:
     return LessonRead.objects.owned_by(owner).filter(lesson=lesson).exists()
 
 
+def review_question(*, attempt: Attempt) -> AttemptQuestion:
+    """The one question a review attempt asks, with its choices and any answer."""
+    item = (
+        AttemptQuestion.objects.filter(attempt=attempt)
+        .select_related("question", "response")
+        .prefetch_related(
+            Prefetch("question__choices", queryset=Choice.objects.order_by("position")),
+            Prefetch("response__choices", queryset=Choice.objects.order_by()),
+        )
+        .get()
+    )
+    item.attempt = attempt
+    return item
+
+
 @dataclass(frozen=True, slots=True)
 class QuizRecord:
     """The learner's record on a lesson's quiz."""

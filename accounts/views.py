@@ -16,7 +16,6 @@ from accounts import clock, selectors, services
 from accounts.forms import DeleteForm
 from accounts.models import ReviewItem
 from lessons.models import Lesson
-from quiz import selectors as quiz_selectors
 from quiz import services as quiz_services
 from quiz.feedback import feedback_for, options_for
 from quiz.forms import AnswerForm
@@ -108,21 +107,15 @@ def _review_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
 def review_question(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """One review question: the quiz's own answer form, grading and feedback."""
     attempt = _review_attempt(request, attempt_id)
-    item = quiz_selectors.attempt_item(attempt=attempt, number=1)
-    if item is None:
-        raise Http404("That review question has no question.")
+    item = selectors.review_question(attempt=attempt)
     if request.method == "POST":
         return _answer(request, attempt, item)
     return _question_page(request, attempt, item)
 
 
 def _answer(request: HttpRequest, attempt: Attempt, item: AttemptQuestion) -> HttpResponse:
-    try:
-        if hasattr(item, "response"):  # its one question answered is what finished it
-            raise quiz_services.AlreadyAnswered()
-        item = quiz_services.check_answerable(attempt=attempt, item=item)
-    except quiz_services.Refused as refusal:
-        return _refuse(request, attempt, refusal)
+    if attempt.is_finished or hasattr(item, "response"):  # its one question is answered
+        return _refuse(request, attempt, quiz_services.AlreadyAnswered())
     form = AnswerForm(request.POST, item=item)
     if not form.is_valid():
         if form.sent_foreign_choice:
@@ -135,8 +128,6 @@ def _answer(request: HttpRequest, attempt: Attempt, item: AttemptQuestion) -> Ht
     services.review_count_answer(attempt=attempt, is_correct=response.is_correct, at=clock.now())
     if not request.htmx:
         return redirect("progress:review_question", attempt_id=attempt.pk)
-    if not item.question.is_numeric:
-        quiz_selectors.load_chosen(response)
     return _question_page(request, attempt, item, partial="answered")
 
 
