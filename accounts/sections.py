@@ -5,16 +5,12 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 
+from accounts import icons
 from accounts.selectors import lesson_is_read, read_lesson_ids
 from lessons.models import Lesson
 from quiz.visitors import owner_from_request
 
-READ_MARK = format_html(
-    '<span class="read-mark"><svg class="read-icon" aria-hidden="true" viewBox="0 0 16 16" '
-    'width="16" height="16"><path d="M6.4 11.6 2.8 8l-1.1 1.1 4.7 4.7 8-8-1.1-1.1z"/></svg>'
-    " {}</span>",
-    "Read",
-)
+READ_MARK = format_html('<span class="read-mark">{} Read</span>', icons.READ)
 
 
 class LessonProgressSection:

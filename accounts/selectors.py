@@ -1,12 +1,14 @@
 """Reads: the progress page, the lessons a learner has read, their data for download."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.urls import reverse
 
 from accounts.models import LessonRead, ReviewItem
+from core.page_cache import PAGE_CACHE_SECONDS, VERSION_KEY
 from lessons.models import Lesson, Level
 from quiz.models import Attempt, AttemptQuestion, Choice, Quiz
 from quiz.numeric import show_answer
@@ -37,30 +39,113 @@ def review_question(*, attempt: Attempt) -> AttemptQuestion:
     return item
 
 
+# --------------------------------------------------------------------------- the progress page
+
+
 @dataclass(frozen=True, slots=True)
-class QuizRecord:
-    """The learner's record on a lesson's quiz."""
+class OutlineQuiz:
+    pk: int
+    title: str
+    url: str
+    pass_mark: int
 
-    quiz: Quiz
-    best: int | None  # best whole-quiz percentage, None if never finished
-    last: Attempt | None  # the latest whole-quiz attempt, finished or not
 
-    @property
-    def passed(self) -> bool:
-        return self.best is not None and self.best >= self.quiz.pass_mark
+@dataclass(frozen=True, slots=True)
+class OutlineLesson:
+    pk: int
+    label: str  # "Lesson 4"
+    title: str
+    url: str
+    quiz: OutlineQuiz | None
+
+
+@dataclass(frozen=True, slots=True)
+class OutlineLevel:
+    name: str
+    slug: str
+    is_track: bool  # on the learning path (not the Strategies)
+    lessons: tuple[OutlineLesson, ...]
+
+
+def course_outline() -> tuple[OutlineLevel, ...]:
+    """Every published level with its lessons and their quizzes, the same for every
+    learner: kept in the cache with the pages, and renewed with them when content
+    is saved (core.page_cache)."""
+    version = cache.get_or_set(VERSION_KEY, 1, None)
+    return cache.get_or_set(f"progress-outline:{version}", _outline, PAGE_CACHE_SECONDS)
+
+
+def _outline() -> tuple[OutlineLevel, ...]:
+    quizzes: dict[int, OutlineQuiz] = {}
+    for quiz in Quiz.objects.published().only("lesson_id", "slug", "title", "pass_mark"):
+        quizzes.setdefault(
+            quiz.lesson_id,
+            OutlineQuiz(
+                pk=quiz.pk, title=quiz.title, url=quiz.get_absolute_url(), pass_mark=quiz.pass_mark
+            ),
+        )
+    levels: dict[int, tuple[Level, list[OutlineLesson]]] = {}
+    lessons = Lesson.objects.published().select_related("level")
+    for lesson in lessons.only(
+        "level",
+        "number",
+        "slug",
+        "title",
+        "level__kind",
+        "level__name",
+        "level__slug",
+        "level__position",
+    ):
+        level, found = levels.setdefault(lesson.level_id, (lesson.level, []))
+        found.append(
+            OutlineLesson(
+                pk=lesson.pk,
+                label=f"{level.item_label} {lesson.number}",
+                title=lesson.title,
+                url=lesson.get_absolute_url(),
+                quiz=quizzes.get(lesson.pk),
+            )
+        )
+    return tuple(
+        OutlineLevel(
+            name=level.name,
+            slug=level.slug,
+            is_track=level.kind == Level.Kind.TRACK,
+            lessons=tuple(found),
+        )
+        for level, found in levels.values()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class LastAttempt:
+    """The latest whole-quiz attempt at a quiz, finished or not."""
+
+    started_at: datetime
+    finished: bool
+    correct: int | None
+    total: int
+    percent: int | None
+    url: str  # its results, or where it stopped
 
 
 @dataclass(frozen=True, slots=True)
 class LessonRecord:
-    lesson: Lesson
+    lesson: OutlineLesson
     read: bool
-    quiz: QuizRecord | None
+    best: int | None = None  # the best whole-quiz percentage, None if none finished
+    last: LastAttempt | None = None
+
+    @property
+    def passed(self) -> bool:
+        quiz = self.lesson.quiz
+        return quiz is not None and self.best is not None and self.best >= quiz.pass_mark
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class LevelRecord:
-    level: Level
-    lessons: list[LessonRecord] = field(default_factory=list)
+    level: OutlineLevel
+    lessons: list[LessonRecord]
 
     @property
     def read_count(self) -> int:
@@ -86,7 +171,6 @@ class Progress:
     levels: list[LevelRecord]
     next_step: NextStep | None
     review: ReviewSummary
-    has_history: bool
 
 
 def review_summary(items: list[ReviewItem], *, at: datetime) -> ReviewSummary:
@@ -102,97 +186,88 @@ def review_summary(items: list[ReviewItem], *, at: datetime) -> ReviewSummary:
 def progress_for(*, owner: Owner | None, review: list[ReviewItem], at: datetime) -> Progress:
     """Every published level's lessons, read or not, with each quiz's best score and
     last attempt; the next step; and the review (the items as review_sync left them).
-    A fixed number of queries."""
-    lessons = list(
-        Lesson.objects.published()
-        .select_related("level")
-        .only("level", "number", "slug", "title", *(f"level__{name}" for name in LEVEL_FIELDS))
-    )
-    quizzes: dict[int, Quiz] = {}
-    for quiz in Quiz.objects.published().only("lesson_id", "slug", "title", "pass_mark"):
-        quizzes.setdefault(quiz.lesson_id, quiz)
-    attempts = list(
+    Two queries, whatever the learner's history: their attempts, their lessons read."""
+    attempts = (
         Attempt.objects.owned_by(owner)
         .full()
-        .only("quiz_id", "started_at", "finished_at", "percent", "correct", "total", "passed")
         .order_by("-started_at", "-pk")
+        .values_list("pk", "quiz_id", "started_at", "finished_at", "correct", "total", "percent")
     )
-    read = set(LessonRead.objects.owned_by(owner).values_list("lesson_id", flat=True))
-
+    read = read_lesson_ids(owner=owner)
     best: dict[int, int] = {}
-    last: dict[int, Attempt] = {}
-    for attempt in attempts:  # newest first
-        last.setdefault(attempt.quiz_id, attempt)
-        if attempt.percent is not None:
-            best[attempt.quiz_id] = max(best.get(attempt.quiz_id, 0), attempt.percent)
-
-    levels: dict[int, LevelRecord] = {}
-    for lesson in lessons:
-        quiz = quizzes.get(lesson.pk)
-        record = None
-        if quiz is not None:
-            record = QuizRecord(quiz=quiz, best=best.get(quiz.pk), last=last.get(quiz.pk))
-        level = levels.setdefault(lesson.level_id, LevelRecord(level=lesson.level))
-        level.lessons.append(
-            LessonRecord(
-                lesson=lesson,
-                read=lesson.pk in read,
-                quiz=record,
+    last: dict[int, LastAttempt] = {}
+    unfinished = None
+    for pk, quiz_id, started_at, finished_at, correct, total, percent in attempts:  # newest first
+        if quiz_id not in last:
+            finished = finished_at is not None
+            name = "quiz:results" if finished else "quiz:resume"
+            last[quiz_id] = LastAttempt(
+                started_at=started_at,
+                finished=finished,
+                correct=correct,
+                total=total,
+                percent=percent,
+                url=reverse(name, kwargs={"attempt_id": pk}),
             )
-        )
-    records = list(levels.values())
+            if not finished and unfinished is None:
+                unfinished = (quiz_id, last[quiz_id].url)
+        if percent is not None:
+            best[quiz_id] = max(best.get(quiz_id, 0), percent)
+    levels = []
+    for level in course_outline():
+        records = []
+        for lesson in level.lessons:
+            quiz_id = lesson.quiz.pk if lesson.quiz is not None else None
+            records.append(
+                LessonRecord(
+                    lesson=lesson,
+                    read=lesson.pk in read,
+                    best=best.get(quiz_id),
+                    last=last.get(quiz_id),
+                )
+            )
+        levels.append(LevelRecord(level=level, lessons=records))
     return Progress(
-        levels=records,
-        next_step=_next_step(records, attempts),
+        levels=levels,
+        next_step=_next_step(levels, unfinished),
         review=review_summary(review, at=at),
-        has_history=bool(attempts or read or review),
     )
 
 
-LEVEL_FIELDS = ("kind", "name", "slug", "position", "description")
-
-
-def _next_step(levels: list[LevelRecord], attempts: list[Attempt]) -> NextStep | None:
-    """Finish a quiz left half-way; else the first lesson of the path not read, or
-    read but with its quiz not passed. None once every lesson and quiz is done."""
-    unfinished = next((attempt for attempt in attempts if not attempt.is_finished), None)
-    quiz_titles = {
-        record.quiz.quiz.pk: record.quiz.quiz.title
-        for level in levels
-        for record in level.lessons
-        if record.quiz is not None
-    }
-    if unfinished is not None and unfinished.quiz_id in quiz_titles:
-        return NextStep(
-            action=f"Finish the quiz “{quiz_titles[unfinished.quiz_id]}”",
-            url=unfinished.get_resume_url(),
-            why="You stopped part-way through it.",
-        )
-    for level in levels:
-        if level.level.kind != Level.Kind.TRACK:
-            continue
-        for record in level.lessons:
-            lesson = record.lesson
-            name = f"{level.level.item_label} {lesson.number}: {lesson.title}"
-            if not record.read:
+def _next_step(levels: list[LevelRecord], unfinished: tuple[int, str] | None) -> NextStep | None:
+    """Finish the quiz left half-way most recently; else the first lesson of the path
+    not read, or read but with its quiz not passed. None once all are done."""
+    records = [record for level in levels if level.level.is_track for record in level.lessons]
+    if unfinished is not None:
+        quiz_id, url = unfinished
+        for record in records:
+            quiz = record.lesson.quiz
+            if quiz is not None and quiz.pk == quiz_id:
                 return NextStep(
-                    action=f"Read {name}",
-                    url=lesson.get_absolute_url(),
-                    why="It is the first lesson on the path that you have not read yet.",
+                    action=f"Finish the quiz “{quiz.title}”",
+                    url=url,
+                    why="You stopped part-way through it.",
                 )
-            if record.quiz is not None and not record.quiz.passed:
-                quiz = record.quiz.quiz
-                taken = record.quiz.best is not None
-                return NextStep(
-                    action=f"{'Retake' if taken else 'Take'} the quiz “{quiz.title}”",
-                    url=quiz.get_absolute_url(),
-                    why=(
-                        f"Your best score is {record.quiz.best}%; the pass mark is "
-                        f"{quiz.pass_mark}%."
-                        if taken
-                        else f"You have read {name} but not passed its quiz yet."
-                    ),
-                )
+    for record in records:
+        lesson, quiz = record.lesson, record.lesson.quiz
+        name = f"{lesson.label}: {lesson.title}"
+        if not record.read:
+            return NextStep(
+                action=f"Read {name}",
+                url=lesson.url,
+                why="It is the first lesson on the path that you have not read yet.",
+            )
+        if quiz is not None and not record.passed:
+            taken = record.best is not None
+            return NextStep(
+                action=f"{'Retake' if taken else 'Take'} the quiz “{quiz.title}”",
+                url=quiz.url,
+                why=(
+                    f"Your best score is {record.best}%; the pass mark is {quiz.pass_mark}%."
+                    if taken
+                    else f"You have read {name} but not passed its quiz yet."
+                ),
+            )
     return None
 
 

@@ -36,11 +36,10 @@ def review_sync(*, owner: Owner | None, at: datetime) -> list[ReviewItem]:
     the quiz's own page has its answer counted."""
     if owner is None:
         return []
-    items = {
-        item.question_id: item
-        for item in ReviewItem.objects.owned_by(owner).select_related("attempt")
-    }
-    _count_answered_elsewhere([item for item in items.values() if item.attempt_id], at=at)
+    items = {item.question_id: item for item in ReviewItem.objects.owned_by(owner)}
+    asked = [item for item in items.values() if item.attempt_id is not None]
+    if asked:
+        _count_answered_elsewhere(asked, at=at)
     misses = (
         Response.objects.filter(
             is_correct=False,
@@ -71,25 +70,24 @@ def review_sync(*, owner: Owner | None, at: datetime) -> list[ReviewItem]:
 
 def _count_answered_elsewhere(items: list[ReviewItem], *, at: datetime) -> None:
     """Count the answers to review questions that reached the quiz's own page instead."""
-    finished = [item for item in items if item.attempt.is_finished]
-    if not finished:
-        return
     verdicts = dict(
-        Response.objects.filter(item__attempt__in=[item.attempt_id for item in finished])
+        Response.objects.filter(item__attempt__in=[item.attempt_id for item in items])
         .values_list("item__attempt_id", "is_correct")
         .order_by()
     )
-    for item in finished:
-        attempt = item.attempt
-        if review_count_answer(attempt=attempt, is_correct=verdicts[attempt.pk], at=at):
+    for item in items:
+        if item.attempt_id in verdicts:
+            review_count_answer(
+                attempt_id=item.attempt_id, is_correct=verdicts[item.attempt_id], at=at
+            )
             item.refresh_from_db()
 
 
-def review_count_answer(*, attempt: Attempt, is_correct: bool, at: datetime) -> bool:
-    """Move the review item that `attempt` asked along its schedule; False if its
+def review_count_answer(*, attempt_id: int, is_correct: bool, at: datetime) -> bool:
+    """Move the review item that the attempt asked along its schedule; False if its
     answer was already counted."""
     with transaction.atomic():
-        item = ReviewItem.objects.select_for_update().filter(attempt=attempt).first()
+        item = ReviewItem.objects.select_for_update().filter(attempt_id=attempt_id).first()
         if item is None:
             return False
         item.answered(is_correct=is_correct, at=at)

@@ -125,7 +125,9 @@ def _answer(request: HttpRequest, attempt: Attempt, item: AttemptQuestion) -> Ht
         response = quiz_services.answer_submit(item=item, answer=form.answer())
     except quiz_services.Refused as refusal:
         return _refuse(request, attempt, refusal)
-    services.review_count_answer(attempt=attempt, is_correct=response.is_correct, at=clock.now())
+    services.review_count_answer(
+        attempt_id=attempt.pk, is_correct=response.is_correct, at=clock.now()
+    )
     if not request.htmx:
         return redirect("progress:review_question", attempt_id=attempt.pk)
     return _question_page(request, attempt, item, partial="answered")

@@ -1,7 +1,9 @@
-"""The one error summary for forms the account pages get from allauth."""
+"""The one error summary for forms the account pages get from allauth, and the status icons."""
 
 from django import forms, template
+from django.utils.safestring import SafeString
 
+from accounts import icons
 from core.forms import ErrorList, error_list
 
 register = template.Library()
@@ -14,3 +16,13 @@ def error_summary(form: forms.Form | None) -> ErrorList:
         return []
     first = next(iter(form), None)
     return error_list([(form, "")], fallback=first.auto_id if first is not None else "")
+
+
+@register.simple_tag
+def read_icon() -> SafeString:
+    return icons.READ
+
+
+@register.simple_tag
+def unread_icon() -> SafeString:
+    return icons.UNREAD

@@ -242,8 +242,15 @@ def test_the_progress_page_needs_the_same_few_queries_however_many_attempts(
         attempt = quiz_services.attempt_start(quiz=margin_quiz, owner=owner)
         for entry in attempt.items.select_related("question").order_by("number")[:5]:
             quiz_services.answer_submit(item=entry, answer=_right(entry))
-    client.get("/progress/")  # brings the review up to date (nothing missed here)
-    # Session, user, lessons, quizzes, attempts, lessons read, review items, misses.
-    with django_assert_num_queries(8):
+    client.get("/progress/")  # brings the review up to date, caches the course's outline
+    # Session, user, attempts, lessons read, review items, misses.
+    with django_assert_num_queries(6):
         response = client.get("/progress/")
     assert response.status_code == 200
+
+
+def test_the_course_outline_follows_content_edits(client, lesson_4):
+    client.get("/progress/")
+    lesson_4.title = "Isolated or Cross?"
+    lesson_4.save()
+    assert "Lesson 4: Isolated or Cross?" in text(client.get("/progress/"))
