@@ -49,10 +49,29 @@ def progress(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def mark_read(request: HttpRequest, lesson_id: int) -> HttpResponse:
-    """The end of a lesson reached: a plain form, or htmx when the form comes into view."""
+    """Mark a lesson read: a plain form, posted by htmx when the reader reaches it.
+
+    The form is on the lesson page for a visitor with a record of their own; the
+    shared page links here for it instead (htmx fetches it, then posts it at once).
+    """
     lesson = get_object_or_404(Lesson.objects.published().select_related("level"), pk=lesson_id)
+    read_url = reverse("progress:read", kwargs={"lesson_id": lesson.pk})
+    if request.method != "POST":
+        owner = owner_from_request(request)
+        context = {
+            "lesson": lesson,
+            "read": selectors.lesson_is_read(lesson=lesson, owner=owner),
+            "read_url": read_url,
+            "breadcrumbs": _crumbs(("Mark as read", None)),
+        }
+        if request.htmx:
+            context["trigger"] = "load"
+            if context["read"]:
+                return render(request, "accounts/_lesson_progress.html#marked", context)
+            return render(request, "accounts/_lesson_progress.html#form", context)
+        return render(request, "accounts/mark_read.html", context)
     owner = owner_from_request(request, create=True)
     services.lesson_mark_read(lesson=lesson, owner=owner, at=clock.now())
     if request.htmx:

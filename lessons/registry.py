@@ -55,12 +55,8 @@ class LessonSection(Protocol):
     def is_personal(self, request: HttpRequest) -> bool:
         """Whether this visitor would see something of their own (so no shared cache)."""
 
-    def render(self, *, request: HttpRequest, lesson: "Lesson", csrf_token: str) -> str:
-        """HTML shown after the lesson body; empty to show nothing.
-
-        A form uses `csrf_token`, the page's own: on a page kept in the shared
-        cache it is a placeholder that each response fills in.
-        """
+    def render(self, *, request: HttpRequest, lesson: "Lesson") -> str:
+        """HTML shown after the lesson body; empty to show nothing."""
 
     def marks(self, *, request: HttpRequest) -> dict[int, str]:
         """What the visitor sees beside lessons in lists, by lesson id ("Best score 80%")."""

@@ -20,7 +20,7 @@ class LessonQuizSection:
         # Someone who has started a quiz may have a best score to see.
         return owner_from_request(request) is not None
 
-    def render(self, *, request: HttpRequest, lesson: Lesson, csrf_token: str = "") -> str:
+    def render(self, *, request: HttpRequest, lesson: Lesson) -> str:
         quiz = quiz_for_lesson(lesson=lesson, owner=owner_from_request(request))
         if quiz is None:
             return ""

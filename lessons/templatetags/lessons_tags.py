@@ -20,10 +20,8 @@ def lesson_embed(context: template.Context, embed: Embed) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def lesson_sections(context: template.Context, lesson: Lesson) -> SafeString:
-    request, token = context["request"], context.get("csrf_token", "")
-    html = "".join(
-        section.render(request=request, lesson=lesson, csrf_token=token) for section in sections()
-    )
+    request = context["request"]
+    html = "".join(section.render(request=request, lesson=lesson) for section in sections())
     return mark_safe(html)  # noqa: S308 - each is rendered by a template
 
 

@@ -37,12 +37,18 @@ def lesson_entry(page: str, title: str) -> str:
     return page[start_at : page.index("</li>", start_at)]
 
 
-def test_the_end_of_a_lesson_has_a_plain_form_that_marks_it_read(client, lesson_4):
+def test_the_shared_lesson_page_links_to_a_plain_form_that_marks_it_read(client, lesson_4):
     page = text(client.get(LESSON_4_URL))
-    form = re.search(r'<form class="lesson-read-form"[^>]*>', page).group(0)
-    assert f'action="{read_url(lesson_4)}"' in form
-    assert 'hx-trigger="revealed"' in form
-    assert "Mark as read" in page
+    # No form and no token on the page everyone shares: it sets no cookie.
+    end = page[page.index('id="lesson-progress"') :]
+    assert "csrfmiddlewaretoken" not in end
+    link = re.search(r'<div class="lesson-read-form"[^>]*>', end).group(0)
+    assert f'hx-get="{read_url(lesson_4)}"' in link
+    assert 'hx-trigger="revealed"' in link
+    assert f'<a class="btn btn-outline-primary" href="{read_url(lesson_4)}">Mark as read</a>' in end
+    form_page = text(client.get(read_url(lesson_4)))
+    assert f"<h1>Mark “{lesson_4.title}” as read</h1>" in form_page
+    assert 'name="csrfmiddlewaretoken"' in form_page
     response = client.post(read_url(lesson_4))
     assert response["Location"] == LESSON_4_URL + "#lesson-progress"
     page = text(client.get(LESSON_4_URL))
@@ -51,16 +57,28 @@ def test_the_end_of_a_lesson_has_a_plain_form_that_marks_it_read(client, lesson_
     assert LessonRead.objects.get().lesson == lesson_4
 
 
+def test_a_visitor_with_a_record_gets_the_form_itself(client, lesson_4, margin_quiz):
+    start(client)  # a record of their own (and lesson 4 read by taking its quiz)
+    other = Lesson.objects.published().first()
+    page = text(client.get(other.get_absolute_url()))
+    form = re.search(r'<form class="lesson-read-form"[^>]*>', page).group(0)
+    assert f'hx-post="{read_url(other)}"' in form
+    assert 'hx-trigger="revealed"' in form
+    assert 'name="csrfmiddlewaretoken"' in page
+
+
 def test_with_htmx_the_form_goes_and_the_words_go_into_the_live_region(client, lesson_4):
-    client.get(LESSON_4_URL)
+    # Reaching the end of the shared page fetches the form, which posts itself at once.
+    fetched = text(client.get(read_url(lesson_4), **HTMX))
+    assert 'hx-trigger="load"' in fetched
+    assert 'name="csrfmiddlewaretoken"' in fetched
     page = text(client.post(read_url(lesson_4), **HTMX))
     # Nothing replaces the form; the status region, there from the start, gets the words.
     assert page.strip().startswith('<div id="lesson-read-status" hx-swap-oob="innerHTML">')
     assert "You have read this lesson." in page
-    region = re.search(
-        r'<div id="lesson-read-status" role="status">', text(client.get(LESSON_4_URL))
-    )
-    assert region is not None
+    assert '<div id="lesson-read-status" role="status">' in text(client.get(LESSON_4_URL))
+    # Fetched again (another tab): nothing to post, the words straight away.
+    assert "You have read this lesson." in text(client.get(read_url(lesson_4), **HTMX))
 
 
 def test_marking_twice_keeps_one_mark(client, lesson_4):
@@ -73,19 +91,21 @@ def test_only_published_lessons_can_be_marked(client, lesson_4):
     lesson_4.is_published = False
     lesson_4.save()
     assert client.post(read_url(lesson_4)).status_code == 404
+    assert client.get(read_url(lesson_4)).status_code == 404
     assert client.post("/progress/read/999999/").status_code == 404
-    assert client.get(read_url(lesson_4)).status_code == 405
+    assert client.put(read_url(lesson_4)).status_code == 405
     assert not LessonRead.objects.exists()
 
 
-def test_the_cached_lesson_page_gives_each_visitor_a_valid_token_for_the_form(lesson_4):
-    for _ in range(2):  # the first fills the shared cache, the second is served from it
+def test_marking_read_needs_the_csrf_token(lesson_4):
+    for _ in range(2):  # the lesson page rendered, then from the shared cache
         visitor = Client(enforce_csrf_checks=True)
-        page = visitor.get(LESSON_4_URL).content.decode()
-        form = page.split('class="lesson-read-form"')[1]
+        response = visitor.get(LESSON_4_URL)
+        assert not response.cookies  # anyone, and any cache, can share it
+        assert visitor.post(read_url(lesson_4)).status_code == 403
+        form = visitor.get(read_url(lesson_4)).content.decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
-        response = visitor.post(read_url(lesson_4), {"csrfmiddlewaretoken": token})
-        assert response.status_code == 302
+        assert visitor.post(read_url(lesson_4), {"csrfmiddlewaretoken": token}).status_code == 302
     assert LessonRead.objects.count() == 2
 
 
