@@ -35,7 +35,8 @@ def test_sign_up_confirm_the_address_and_land_on_your_progress(client):
     # Not logged in until the address is confirmed.
     assert "Log in</a>" in text(client.get("/progress/"))
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].subject.startswith("Margin Academy: ")
+    assert mail.outbox[0].subject == "Margin Academy: Confirm your email address"
+    assert "gave this address for an account at Margin Academy" in mail.outbox[0].body
     link = confirmation_link("new@example.com")
     assert "Confirm that" in text(client.get(link))
     response = client.post(link)
@@ -123,6 +124,7 @@ def test_a_flood_of_sign_ups_from_one_address_is_refused(client):
 def test_password_reset_by_email_link(client, learner):
     response = client.post("/accounts/password/reset/", {"email": learner.email})
     assert response["Location"] == "/accounts/password/reset/done/"
+    assert mail.outbox[-1].subject == "Margin Academy: Reset your password"
     body = mail.outbox[-1].body
     link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/[^\s]+/)", body).group(1)
     form_url = client.get(link)["Location"]  # the key moves into the session
