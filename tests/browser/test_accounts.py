@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from lessons.models import Lesson
 from quiz.models import AttemptQuestion
 from tests.accounts.conftest import PASSWORD, Clock, confirmation_link
 from tests.browser.conftest import assert_accessible
@@ -202,6 +203,7 @@ def test_every_new_page_has_no_accessibility_violations(browser: Browser, base_u
         "/accounts/data/deleted/",
         "/accounts/confirm-email/not-a-key/",
         "/accounts/password/reset/key/0-not-a-key/",
+        f"/progress/read/{Lesson.objects.published().first().pk}/",  # the shared page's link
     ):
         _check(page, path)
     for path, button in (
