@@ -16,7 +16,7 @@ TEST_ENV := DJANGO_SECRET_KEY=test-only-not-secret DJANGO_SECURE_SSL_REDIRECT=fa
 
 # `make serve`: production settings (debug off, collected static files, gunicorn),
 # over plain http on loopback, with a secret kept in .serve-secret.
-SERVE_ENV = DJANGO_SECRET_KEY="$$(cat .serve-secret)" DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
+SERVE_ENV = DJANGO_SECRET_KEY="$$(cat .serve-secret)" DJANGO_EMAIL_CONSOLE=true DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
 	DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false DJANGO_SECURE_HSTS_SECONDS=0
 
 POSTGRES_URL := postgres://academy:academy@127.0.0.1:5432/academy

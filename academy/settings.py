@@ -259,6 +259,73 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
 
+# Accounts (optional): sign-up and log-in by email and password with django-allauth,
+# and the learner's progress, review and data (the accounts app, docs/architecture.md).
+# `accounts` comes before allauth so that its templates override allauth's.
+INSTALLED_APPS += ["accounts", "allauth", "allauth.account"]
+MIDDLEWARE += ["allauth.account.middleware.AccountMiddleware"]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",  # the admin's log-in by username
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "progress:index"
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    name: f"accounts.forms.{form}"
+    for name, form in {
+        "login": "LoginForm",
+        "signup": "SignupForm",
+        "add_email": "AddEmailForm",
+        "change_password": "ChangePasswordForm",
+        "set_password": "SetPasswordForm",
+        "reset_password": "ResetPasswordForm",
+        "reset_password_from_key": "ResetPasswordKeyForm",
+        "reauthenticate": "ReauthenticateForm",
+    }.items()
+}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CHANGE_EMAIL = True  # one address per account, replaced once the new one is confirmed
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Margin Academy: "
+# Links in emails: https in production; http where the site is served over plain http.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = (
+    "https" if not DEBUG and env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True) else "http"
+)
+# allauth's rate limits stay at their defaults (on: log-in failures, sign-up, password
+# reset and confirmation emails, per address and per IP), counted in the default cache.
+# Email (README, "Deploy"): through the SMTP server EMAIL_HOST names; else printed
+# to the console in development (or with DJANGO_EMAIL_CONSOLE=true), and in
+# production handed to a mail server on this machine (localhost:25).
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DJANGO_DEFAULT_FROM_EMAIL", "Margin Academy <noreply@localhost>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+_email_host = os.environ.get("EMAIL_HOST", "")
+_email_ssl = env_bool("EMAIL_USE_SSL")
+_email_port = "465" if _email_ssl else "587" if _email_host else "25"
+if not _email_host and env_bool("DJANGO_EMAIL_CONSOLE", default=DEBUG):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host or "localhost",
+                "port": int(os.environ.get("EMAIL_PORT", _email_port)),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_ssl": _email_ssl,
+                "use_tls": env_bool("EMAIL_USE_TLS", default=bool(_email_host) and not _email_ssl),
+                "timeout": int(os.environ.get("EMAIL_TIMEOUT", "10")),
+            },
+        }
+    }
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

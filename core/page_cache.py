@@ -95,7 +95,13 @@ def render_cached_page(
 
     `build_context` may raise Http404, which is not cached; `status` gives the
     response status for a context (a page showing form errors is not a 200).
+    Someone logged in gets the page rendered for them: the navigation names
+    their account.
     """
+    if request.user.is_authenticated:
+        context = build_context()
+        html = render_to_string(template_name, context, request=request)
+        return HttpResponse(html, status=status(context))
     full_key = f"page:{content_version()}:{key}"
     page = cache.get(full_key)
     if page is None:

@@ -82,11 +82,8 @@ class Question(models.Model):
         max_length=60,
         blank=True,
         choices=computation_choices,
-        error_messages={
-            "invalid_choice": "There is no computation “%(value)s”; the margin engine knows "
-            + ", ".join(COMPUTATIONS)
-            + "."
-        },
+        # The list of computations is added in clean_fields: a migration would freeze it here.
+        error_messages={"invalid_choice": "There is no computation “%(value)s”"},
         help_text="Numeric only: what the margin engine computes from the figures.",
     )
     figures = models.JSONField(
@@ -128,6 +125,18 @@ class Question(models.Model):
     @property
     def is_numeric(self) -> bool:
         return self.kind == self.Kind.NUMERIC
+
+    def clean_fields(self, exclude=None) -> None:
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            if "computation" in error.error_dict:
+                known = "; the margin engine knows " + ", ".join(COMPUTATIONS) + "."
+                error.error_dict["computation"] = [
+                    ValidationError(message + known)
+                    for message in error.message_dict["computation"]
+                ]
+            raise
 
     @property
     def computation_spec(self) -> Computation | None:
@@ -282,8 +291,8 @@ class AttemptQuerySet(models.QuerySet):
         return self.filter(finished_at__isnull=False)
 
     def full(self) -> "AttemptQuerySet":
-        """Whole-quiz attempts, not retries of missed questions."""
-        return self.filter(retry_of__isnull=True)
+        """Whole-quiz attempts, not retries of missed questions nor reviews."""
+        return self.filter(retry_of__isnull=True, is_review=False)
 
 
 class Attempt(models.Model):
@@ -298,6 +307,11 @@ class Attempt(models.Model):
     )
     retry_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="retries"
+    )
+    is_review = models.BooleanField(
+        default=False,
+        help_text="One question brought back by the learner's review (the accounts app), "
+        "not an attempt at the quiz: it counts toward no score.",
     )
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

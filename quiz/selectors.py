@@ -237,4 +237,6 @@ def next_number(*, attempt: Attempt, after: int = 0) -> int | None:
 
 
 def attempt_history(*, owner: Owner | None):
-    return Attempt.objects.owned_by(owner).select_related("quiz", "retry_of")
+    """The visitor's attempts at quizzes and retries; reviews are the review page's."""
+    attempts = Attempt.objects.owned_by(owner).filter(is_review=False)
+    return attempts.select_related("quiz", "retry_of")

@@ -82,6 +82,7 @@ def attempt_start(
     owner: Owner,
     questions: Sequence[Question] | None = None,
     retry_of: Attempt | None = None,
+    is_review: bool = False,
 ) -> Attempt:
     """A new attempt at the quiz (or at some of its questions), with fresh figures."""
     if questions is None:
@@ -93,6 +94,7 @@ def attempt_start(
         visitor=owner.visitor,
         user_id=owner.user_id,
         retry_of=retry_of,
+        is_review=is_review,
         total=len(questions),
     )
     items = []

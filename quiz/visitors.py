@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.http import HttpRequest
 
+from quiz.models import Attempt
+
 SESSION_KEY = "quiz_visitor"
 
 
@@ -38,3 +40,14 @@ def owner_from_request(request: HttpRequest, *, create: bool = False) -> Owner |
     if visitor is None:
         return Owner(visitor="", user_id=user_id) if user_id is not None else None
     return Owner(visitor=visitor, user_id=user_id)
+
+
+def attempts_claim(*, visitor: str, user_id: int) -> int:
+    """Give a user who just logged in the attempts their session made before; how many.
+
+    Only attempts no account owns yet: a token is one browser's, so nothing of
+    another user's can carry it.
+    """
+    if not visitor:
+        return 0
+    return Attempt.objects.filter(visitor=visitor, user__isnull=True).update(user_id=user_id)

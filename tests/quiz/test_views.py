@@ -410,8 +410,9 @@ def test_the_lesson_page_gets_the_quiz_and_best_score_in_one_query(
 ):
     answer_all(client, start(client))
     client.get(LESSON_4_URL)  # warm the Markdown cache
-    # The session, the lesson, the path of lessons, and the quiz with its count and best score.
-    with django_assert_num_queries(4) as queries:
+    # The session, the lesson, the path of lessons, the quiz with its count and best score,
+    # and whether the visitor read the lesson (the accounts app's section).
+    with django_assert_num_queries(5) as queries:
         html = client.get(LESSON_4_URL).content.decode()
     assert "Your best score so far: <strong>100%</strong>" in html
     quiz_queries = [q["sql"] for q in queries.captured_queries if "quiz_" in q["sql"]]

@@ -1,0 +1,159 @@
+"""Server time of the progress page for a logged-in learner with 50 attempts, in-process.
+
+Times Django's full request handling (middleware, session, templates) through
+the test client with debug off, one request at a time, for:
+- the baseline, /robots.txt, as `bench/load.py` measures every page against it,
+- lesson 4 for a visitor with no history (the shared page cache; load.py's row),
+- lesson 4 for the learner (rendered for them, as every logged-in page is),
+- the progress page for the same learner,
+and prints medians and each one's throughput as a ratio to the baseline's.
+
+The budget checked is relative to the lesson page: the progress page, which
+shows the whole course, is at least 0.8x as fast as one lesson page for the
+same learner. Issue 14's figure (0.3x the baseline's throughput over HTTP, in
+`make bench`) cannot be judged in-process, where the baseline pays no HTTP at
+all: see the report printed at the end and README's figures for load.py.
+
+The learner: a confirmed account, 50 finished attempts spread over every quiz
+(two answers wrong in each, so the review has questions in it), and half the
+lessons read. Everything runs in a database made for the run and dropped after
+it, so it needs no server and touches no data.
+Run: .venv/bin/python bench/progress_bench.py
+"""
+
+import os
+import statistics
+import sys
+import time
+import warnings
+from itertools import cycle
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "academy.settings")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+ATTEMPTS = 50
+WRONG = {2, 5}  # the questions each attempt gets wrong
+REPEATS = 300
+BUDGET = 0.8  # of the learner's lesson page throughput
+LESSON_4 = "/learn/beginner/isolated-vs-cross-margin/"
+
+
+def median_ms(client: Client, path: str) -> float:
+    for _ in range(20):  # warm imports, templates and caches
+        client.get(path)
+    samples = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        response = client.get(path)
+        samples.append(time.perf_counter() - start)
+        assert response.status_code == 200, (path, response.status_code)
+    return statistics.median(samples) * 1000
+
+
+def make_learner():
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+
+    from accounts.models import LessonRead
+    from lessons.models import Lesson
+    from quiz.models import Question, Quiz
+    from quiz.services import Answer, answer_submit, attempt_start
+    from quiz.visitors import Owner
+
+    user = get_user_model().objects.create_user("bench", "bench@example.com", "x-bench-pass-1")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    owner = Owner(visitor="b" * 32, user_id=user.pk)
+    quizzes = cycle(Quiz.objects.published().order_by("pk"))
+    for _ in range(ATTEMPTS):
+        attempt = attempt_start(quiz=next(quizzes), owner=owner)
+        for item in attempt.items.select_related("question").order_by("number"):
+            question = item.question
+            if question.kind == Question.Kind.NUMERIC:
+                value = item.solution.answer
+                if item.number in WRONG:
+                    value = abs(value) * 3 + 777
+                answer = Answer(number=value, text=f"{value:f}")
+            else:
+                right = item.number not in WRONG
+                picked = question.choices.filter(is_correct=right).order_by("position")
+                if question.kind == Question.Kind.SINGLE or not right:
+                    picked = picked[:1]
+                answer = Answer(choice_ids=tuple(picked.values_list("pk", flat=True)))
+            answer_submit(item=item, answer=answer)
+    lessons = list(Lesson.objects.published())
+    for lesson in lessons[: len(lessons) // 2]:
+        LessonRead.objects.get_or_create(
+            lesson=lesson,
+            user=user,
+            defaults={"visitor": owner.visitor, "read_at": user.date_joined},
+        )
+    return user
+
+
+def main() -> int:
+    warnings.filterwarnings("ignore", message="No directory at")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # A database of its own (no test environment: it would slow every render down).
+    database = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        from core.content import load_content
+
+        load_content(settings.CONTENT_DIR)
+        user = make_learner()
+        learner = Client()
+        learner.force_login(user)
+        statements = []
+
+        def count(execute, sql, params, many, context):
+            statements.append(sql)
+            return execute(sql, params, many, context)
+
+        learner.get("/progress/")  # brings the review up to date, caches the outline
+        with connection.execute_wrapper(count):
+            page = learner.get("/progress/").content.decode()
+        assert "questions due for review" in page or "come back later" in page
+        from quiz.models import Attempt
+
+        made = Attempt.objects.filter(user=user).count()
+        times = {
+            "baseline: /robots.txt": median_ms(Client(), "/robots.txt"),
+            "lesson 4, visitor (shared cache)": median_ms(Client(), LESSON_4),
+            "lesson 4, the learner": median_ms(learner, LESSON_4),
+            f"progress, learner with {made} attempts": median_ms(learner, "/progress/"),
+        }
+    finally:
+        connection.creation.destroy_test_db(database, verbosity=0)
+
+    baseline = times["baseline: /robots.txt"]
+    print(f"median of {REPEATS} requests each, in-process, debug off, {connection.vendor}:")
+    print(f"  {'':42} {'ms':>7} {'x baseline':>11}")
+    for label, ms in times.items():
+        print(f"  {label:42} {ms:7.2f} {baseline / ms:10.2f}x")
+    print(f"  the progress page ran {len(statements)} queries")
+    progress = times[f"progress, learner with {made} attempts"]
+    lesson = times["lesson 4, the learner"]
+    ok = lesson / progress >= BUDGET
+    print(
+        f"\n{'PASS' if ok else 'FAIL'}  progress page >= {BUDGET}x the throughput of the "
+        f"learner's lesson page ({lesson / progress:.2f}x)"
+    )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,276 @@
+"""Lessons read (to the end, or by taking their quiz), the progress page, and the
+same marks on the Learn page."""
+
+import html
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import LessonRead
+from lessons.models import Lesson
+from quiz import services as quiz_services
+from quiz.models import Quiz
+from quiz.visitors import SESSION_KEY, Owner
+from tests.accounts.conftest import answer_all, log_in
+from tests.conftest import LESSON_4_URL
+from tests.quiz.conftest import item, question_url, right_answer, start
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def read_url(lesson: Lesson) -> str:
+    return f"/progress/read/{lesson.pk}/"
+
+
+def lesson_entry(page: str, title: str) -> str:
+    """The progress page's entry for the lesson titled `title`."""
+    start_at = page.index(f": {title}</a>")
+    return page[start_at : page.index("</li>", start_at)]
+
+
+def test_the_shared_lesson_page_links_to_a_plain_form_that_marks_it_read(client, lesson_4):
+    page = text(client.get(LESSON_4_URL))
+    # No form and no token on the page everyone shares: it sets no cookie.
+    end = page[page.index('id="lesson-progress"') :]
+    assert "csrfmiddlewaretoken" not in end
+    link = re.search(r'<div class="lesson-read-form"[^>]*>', end).group(0)
+    assert f'hx-get="{read_url(lesson_4)}"' in link
+    assert 'hx-trigger="revealed"' in link
+    assert f'<a class="btn btn-outline-primary" href="{read_url(lesson_4)}">Mark as read</a>' in end
+    form_page = text(client.get(read_url(lesson_4)))
+    assert f"<h1>Mark “{lesson_4.title}” as read</h1>" in form_page
+    assert 'name="csrfmiddlewaretoken"' in form_page
+    response = client.post(read_url(lesson_4))
+    assert response["Location"] == LESSON_4_URL + "#lesson-progress"
+    page = text(client.get(LESSON_4_URL))
+    assert "You have read this lesson." in page
+    assert "Mark as read" not in page
+    assert LessonRead.objects.get().lesson == lesson_4
+
+
+def test_a_visitor_with_a_record_gets_the_form_itself(client, lesson_4, margin_quiz):
+    start(client)  # a record of their own (and lesson 4 read by taking its quiz)
+    other = Lesson.objects.published().first()
+    page = text(client.get(other.get_absolute_url()))
+    form = re.search(r'<form class="lesson-read-form"[^>]*>', page).group(0)
+    assert f'hx-post="{read_url(other)}"' in form
+    assert 'hx-trigger="revealed"' in form
+    assert 'name="csrfmiddlewaretoken"' in page
+
+
+def test_with_htmx_the_form_goes_and_the_words_go_into_the_live_region(client, lesson_4):
+    # Reaching the end of the shared page fetches the form, which posts itself at once.
+    fetched = text(client.get(read_url(lesson_4), **HTMX))
+    assert 'hx-trigger="load"' in fetched
+    assert 'name="csrfmiddlewaretoken"' in fetched
+    page = text(client.post(read_url(lesson_4), **HTMX))
+    # Nothing replaces the form; the status region, there from the start, gets the words.
+    assert page.strip().startswith('<div id="lesson-read-status" hx-swap-oob="innerHTML">')
+    assert "You have read this lesson." in page
+    assert '<div id="lesson-read-status" role="status">' in text(client.get(LESSON_4_URL))
+    # Fetched again (another tab): nothing to post, the words straight away.
+    assert "You have read this lesson." in text(client.get(read_url(lesson_4), **HTMX))
+
+
+def test_marking_twice_keeps_one_mark(client, lesson_4):
+    client.post(read_url(lesson_4))
+    client.post(read_url(lesson_4), **HTMX)
+    assert LessonRead.objects.count() == 1
+
+
+def test_only_published_lessons_can_be_marked(client, lesson_4):
+    lesson_4.is_published = False
+    lesson_4.save()
+    assert client.post(read_url(lesson_4)).status_code == 404
+    assert client.get(read_url(lesson_4)).status_code == 404
+    assert client.post("/progress/read/999999/").status_code == 404
+    assert client.put(read_url(lesson_4)).status_code == 405
+    assert not LessonRead.objects.exists()
+
+
+def test_marking_read_needs_the_csrf_token(lesson_4):
+    for _ in range(2):  # the lesson page rendered, then from the shared cache
+        visitor = Client(enforce_csrf_checks=True)
+        response = visitor.get(LESSON_4_URL)
+        assert not response.cookies  # anyone, and any cache, can share it
+        assert visitor.post(read_url(lesson_4)).status_code == 403
+        form = visitor.get(read_url(lesson_4)).content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        assert visitor.post(read_url(lesson_4), {"csrfmiddlewaretoken": token}).status_code == 302
+    assert LessonRead.objects.count() == 2
+
+
+def test_taking_a_lesson_quiz_counts_as_reading_it(client, margin_quiz):
+    start(client)
+    page = text(client.get("/progress/"))
+    assert "Read</span>" in lesson_entry(page, margin_quiz.lesson.title)
+    assert "You have read this lesson." in text(client.get(LESSON_4_URL))
+
+
+def test_the_learn_page_shows_the_marks_beside_the_lessons(client, lesson_4, margin_quiz):
+    assert "read-mark" not in text(client.get("/learn/"))
+    client.post(read_url(lesson_4))
+    page = text(client.get("/learn/"))
+    card = page[page.index(lesson_4.title) :]
+    card = card[: card.index("</li>")]
+    assert '<span class="read-mark">' in card
+    assert "</svg> Read</span>" in card  # the word with the icon, not colour alone
+    assert page.count('class="read-mark"') == 1
+    attempt = start(client)
+    answer_all(client, attempt)
+    page = text(client.get("/learn/"))
+    assert "Your best quiz score: 100%" in page
+
+
+def test_the_learn_page_stays_shared_for_visitors_with_nothing_of_their_own(
+    client, lesson_4, django_assert_num_queries
+):
+    client.get("/learn/")
+    with django_assert_num_queries(0):
+        client.get("/learn/")
+    client.post(read_url(lesson_4))  # now they have something of their own
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/learn/")
+    assert any("accounts_lessonread" in query["sql"] for query in queries.captured_queries)
+    with django_assert_num_queries(0):
+        Client().get("/learn/")
+
+
+# --------------------------------------------------------------------------- the progress page
+
+
+def test_a_new_visitor_sees_every_lesson_not_read_and_where_to_start(client):
+    page = text(client.get("/progress/"))
+    assert "<h1>Your progress</h1>" in page
+    assert "Kept in this browser only" in page
+    lessons = Lesson.objects.published()
+    assert page.count("Not read yet</span>") == lessons.count()
+    first = lessons.select_related("level").filter(level__kind="track").first()
+    assert f"Read Lesson 1: {first.title}" in page
+    assert "No questions to review." in page
+    assert client.session.get(SESSION_KEY) is None  # looking creates no record
+
+
+def test_the_progress_page_shows_read_best_score_last_attempt_and_next_step(client, margin_quiz):
+    lessons = list(Lesson.objects.published().filter(level__slug="beginner"))
+    for lesson in lessons[:3]:
+        client.post(read_url(lesson))
+    first = start(client)
+    answer_all(client, first, wrong={1, 2, 3})  # 70%: not a pass
+    page = text(client.get("/progress/"))
+    entry = lesson_entry(page, margin_quiz.lesson.title)
+    assert "Read</span>" in entry
+    assert "70% (not passed: the pass mark is 80%)" in entry
+    assert re.search(r"\d+ \w+ \d{4}: 7 of 10 \(70%\)", entry)
+    # The path's first step not done: lesson 1's quiz.
+    quiz_1 = Quiz.objects.get(lesson=lessons[0])
+    assert f"Take the quiz “{quiz_1.title}”" in page
+    assert f"You have read Lesson 1: {lessons[0].title} but not passed its quiz yet." in page
+    assert "3 questions due for review" not in page  # missed today: due tomorrow
+    assert "3 questions come back later" in page
+
+    # A better attempt left half-way: the best stays, the last is the unfinished one,
+    # and the next step is to finish it.
+    second = start(client)
+    client.post(question_url(second, 1), right_answer(item(second, 1)))
+    page = text(client.get("/progress/"))
+    entry = lesson_entry(page, margin_quiz.lesson.title)
+    assert "70% (not passed" in entry
+    assert "not finished, <a href=" in entry
+    assert f"Finish the quiz “{margin_quiz.title}”" in page
+
+
+def test_the_next_step_is_to_retake_a_quiz_not_passed(client, margin_quiz):
+    for lesson in Lesson.objects.published().filter(level__slug="beginner"):
+        client.post(read_url(lesson))
+        if lesson != margin_quiz.lesson:
+            answer_all(client, start_quiz(client, Quiz.objects.get(lesson=lesson).pk))
+    answer_all(client, start(client), wrong={1, 2, 3})
+    page = text(client.get("/progress/"))
+    assert f"Retake the quiz “{margin_quiz.title}”" in page
+    assert "Your best score is 70%; the pass mark is 80%." in page
+
+
+def test_the_next_step_is_the_first_lesson_not_read(client):
+    lessons = list(Lesson.objects.published().filter(level__kind="track"))
+    quizzes = dict(Quiz.objects.values_list("lesson_id", "pk"))
+    # Read the first lesson and pass its quiz if it has one.
+    client.post(read_url(lessons[0]))
+    if lessons[0].pk in quizzes:
+        attempt = start_quiz(client, quizzes[lessons[0].pk])
+        answer_all(client, attempt)
+    page = text(client.get("/progress/"))
+    assert f"Read Lesson {lessons[1].number}: {lessons[1].title}" in page
+
+
+def start_quiz(client: Client, quiz_id: int):
+    quiz = Quiz.objects.get(pk=quiz_id)
+    response = client.post(quiz.get_absolute_url())
+    attempt_id = int(re.search(r"/attempts/(\d+)/", response["Location"]).group(1))
+    return quiz.attempts.get(pk=attempt_id)
+
+
+def test_every_lesson_read_and_quiz_passed_leaves_no_next_step(client):
+    owner = Owner(visitor="v" * 32)
+    session = client.session
+    session[SESSION_KEY] = owner.visitor
+    session.save()
+    for lesson in Lesson.objects.published():
+        LessonRead.objects.create(lesson=lesson, visitor=owner.visitor, read_at=lesson.updated_at)
+    for quiz in Quiz.objects.published():
+        attempt = quiz_services.attempt_start(quiz=quiz, owner=owner)
+        for entry in attempt.items.select_related("question"):
+            quiz_services.answer_submit(item=entry, answer=_right(entry))
+    page = text(client.get("/progress/"))
+    assert "You have read every lesson and passed every quiz." in page
+    assert "Not read yet" not in page
+
+
+def _right(entry):
+    post = right_answer(entry)["answer"]
+    if entry.question.is_numeric:
+        from core.numbers import parse_number
+
+        return quiz_services.Answer(number=parse_number(post), text=post)
+    ids = post if isinstance(post, list) else [post]
+    return quiz_services.Answer(choice_ids=tuple(int(pk) for pk in ids))
+
+
+def test_a_logged_in_learner_sees_where_their_progress_is_kept(client, learner):
+    log_in(client, learner.email)
+    page = text(client.get("/progress/"))
+    assert f"Kept in your account ({learner.email})" in page
+    assert 'aria-current="page">Progress</a>' in page
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_the_progress_page_needs_the_same_few_queries_however_many_attempts(
+    client, learner, margin_quiz, count, django_assert_num_queries
+):
+    log_in(client, learner.email)
+    owner = Owner(visitor="", user_id=learner.pk)
+    for _ in range(count):
+        attempt = quiz_services.attempt_start(quiz=margin_quiz, owner=owner)
+        for entry in attempt.items.select_related("question").order_by("number")[:5]:
+            quiz_services.answer_submit(item=entry, answer=_right(entry))
+    client.get("/progress/")  # brings the review up to date, caches the course's outline
+    # Session, user, attempts, lessons read, review items, misses.
+    with django_assert_num_queries(6):
+        response = client.get("/progress/")
+    assert response.status_code == 200
+
+
+def test_the_course_outline_follows_content_edits(client, lesson_4):
+    client.get("/progress/")
+    lesson_4.title = "Isolated or Cross?"
+    lesson_4.save()
+    assert "Lesson 4: Isolated or Cross?" in text(client.get("/progress/"))
