@@ -14,7 +14,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    # The settings under test come from `env` alone, not from the run's own
+    # (make test-postgres sets DATABASE_URL for the suite, for instance).
+    ours = {"DATABASE_URL", "REDIS_URL"}
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k not in ours}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
