@@ -50,6 +50,8 @@ class Result:
     p99_ms: float
     requests: int
     errors: int
+    socket_errors: int = 0  # connect, read, write, timeout
+    status_errors: int = 0  # answers other than 2xx and 3xx
 
 
 def lua_string(value: str) -> str:
@@ -277,6 +279,8 @@ end
         p99_ms=p99 / 1000,
         requests=requests,
         errors=socket_errors + status_errors,
+        socket_errors=socket_errors,
+        status_errors=status_errors,
     )
 
 
