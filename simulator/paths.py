@@ -222,10 +222,6 @@ def points_from_csv(data: bytes) -> list[PathPoint]:
     return points
 
 
-def symbols_of(points: Sequence[PathPoint]) -> list[str]:
-    return list(dict.fromkeys(symbol for point in points for symbol in point.marks))
-
-
 def as_json(points: Sequence[PathPoint]) -> list[list]:
     """Points as JSON-friendly lists: [hours, {symbol: price}] with numbers as text."""
     return [[str(p.time), {s: str(v) for s, v in p.marks.items()}] for p in points]
@@ -235,12 +231,3 @@ def from_json(data: Sequence[Sequence]) -> list[PathPoint]:
     return [
         PathPoint(Decimal(time), {s: Decimal(v) for s, v in marks.items()}) for time, marks in data
     ]
-
-
-def first_marks(points: Sequence[PathPoint]) -> Mapping[str, Decimal]:
-    """Each symbol's first price on the path."""
-    found: dict[str, Decimal] = {}
-    for point in points:
-        for symbol, price in point.marks.items():
-            found.setdefault(symbol, price)
-    return found

@@ -126,7 +126,6 @@ class Replay:
     curve: tuple[tuple[Decimal, Decimal], ...]
     """(time, equity): exact as straight lines between these corners, with two corners
     at the same time where a liquidation or a funding payment changes the equity."""
-    funding_hours: Decimal
 
     @property
     def liquidated(self) -> tuple[int, ...]:
@@ -602,5 +601,4 @@ def replay(
         moments=tuple(moments),
         events=tuple(run.events),
         curve=tuple(run.curve),
-        funding_hours=hours,
     )

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from core.numbers import money, number, percent, price
 from simulator.chart import ReplayChart, replay_chart
-from simulator.engine import Account, EngineError, Mode, evaluate, with_mode
+from simulator.engine import Account, Mode, evaluate, with_mode
 from simulator.replay import Event, EventKind, Moment, PathPoint, Replay, replay
 from simulator.services import Scenario, build_account
 
@@ -232,6 +232,3 @@ def replay_scenario(
         points=points,
         funding=funding,
     )
-
-
-__all__ = ["EngineError", "ReplayOutcome", "replay_scenario", "when"]

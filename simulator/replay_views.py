@@ -27,17 +27,18 @@ def _digest(text: str) -> str:
 def _context(forms: ReplayForms, *, upload_form: UploadForm | None = None) -> dict:
     step = forms.step
     outcome = forms.outcome
+    states = outcome.at(step) if outcome else ()  # each mode's state: an engine run each
     scenario = forms.scenario_fields if forms.data.get("account") == SCENARIO else {}
     return {
         "simulator_url": reverse("simulator:index") + "?" + urlencode(scenario) if scenario else "",
-        "current_x": outcome.chart.x(outcome.at(step)[0].moment.time) if outcome else "",
+        "current_x": outcome.chart.x(states[0].moment.time) if outcome else "",
         "prices": outcome.prices(step) if outcome else [],
         "forms": forms,
         "errors": forms.errors + (_upload_errors(upload_form) if upload_form else []),
         "upload_form": upload_form or UploadForm(),
         "outcome": outcome,
         "step": step,
-        "states": outcome.at(step) if outcome else (),
+        "states": states,
         "step_url": forms.url(step=step) if outcome else "",
         "previous_url": forms.url(step=step - 1) if outcome and step > 0 else "",
         "next_url": forms.url(step=step + 1) if outcome and step < outcome.last_step else "",

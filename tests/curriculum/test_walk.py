@@ -7,7 +7,6 @@ before it is answered."""
 
 import gzip
 import re
-from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -156,7 +155,6 @@ def _squash(text: str) -> str:
 def test_first_load_budget_counts_something():
     # The budget is measured on real bytes: a page is never free.
     assert first_load(Client(), "/learn/beginner/isolated-vs-cross-margin/") > 10 * 1024
-    assert Decimal(FIRST_LOAD_BUDGET) == 80 * 1024
 
 
 def test_the_feedback_check_catches_a_leak():

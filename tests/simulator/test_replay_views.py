@@ -323,3 +323,19 @@ def test_a_bad_line_of_several_symbols_says_which(client, moves, message):
     response = client.get(URL, {**LESSON_4, "account": "hedge", "moves": moves})
     assert response.status_code == 422
     assert message in unescape(response.content.decode())
+
+
+def test_the_admin_refuses_a_path_that_does_not_replay():
+    from django.core.exceptions import ValidationError
+
+    path = PricePath.objects.get(slug="lesson-4")
+    path.full_clean()  # as shipped: replays
+    path.data = {**path.data, "moves": "down a lot"}
+    with pytest.raises(ValidationError, match="is not a move"):
+        path.full_clean()
+    path.data = {**path.data, "moves": "0%, -10%", "speed": "fast"}
+    with pytest.raises(ValidationError, match="Unknown field speed"):
+        path.full_clean()
+    path.data, path.account = {"moves": "0%, -10%"}, "nobody"
+    with pytest.raises(ValidationError):
+        path.full_clean()
