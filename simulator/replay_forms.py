@@ -290,6 +290,14 @@ class ReplayForms:
 
     def url(self, *, step: int | None = None) -> str:
         """The replay's address: the account, the path and the step, nothing else."""
+        fields = self.fields()
+        if step is not None:
+            fields.append(("step", str(step)))
+        return reverse("simulator:replay") + "?" + urlencode(fields)
+
+    def fields(self) -> list[tuple[str, str]]:
+        """What makes the replay, as (name, value): the address's fields but the step,
+        and the scrubber's hidden inputs."""
         data = self.data
         fields = [("account", data["account"])]
         if data["account"] == SCENARIO:
@@ -298,9 +306,7 @@ class ReplayForms:
             fields += [("upload", self.upload_key), ("funding", data.get("funding", "0%"))]
         else:
             fields += [(name, data.get(name, "")) for name in PATH_FIELDS]
-        if step is not None:
-            fields.append(("step", str(step)))
-        return reverse("simulator:replay") + "?" + urlencode(fields)
+        return fields
 
 
 def _uploaded(key: str) -> list | None:
