@@ -186,6 +186,7 @@ else:
             "LOCATION": "academy",
         }
     }
+    SESSION_ENGINE = "academy.sessions"  # Django's db sessions, read with plain SQL
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Prefetch
 from django.urls import reverse
 
@@ -18,6 +19,36 @@ from quiz.visitors import Owner
 def read_lesson_ids(*, owner: Owner | None) -> set[int]:
     """Lessons the learner has read: reached the end of, or taken the quiz of."""
     return set(LessonRead.objects.owned_by(owner).values_list("lesson_id", flat=True))
+
+
+def record_version(*, owner: Owner | None) -> str:
+    """A fingerprint of everything the learner's record holds, in one statement: it
+    changes with every attempt started, answer given, lesson read and review moved,
+    so a page built from the record can be cached under it (core.page_cache).
+
+    Plain SQL, for the same reason as the quiz answer's (quiz.selectors.answer_target):
+    it is read on every visit to the progress page, and building it with the ORM
+    cost more than the rest of a cached visit.
+    """
+    if owner is None:
+        return "none"
+    quote = connection.ops.quote_name
+    parts, params = [], []
+    for model, aggregates in [
+        (Attempt, "COUNT(*), MAX(t.id), SUM(t.answered)"),
+        (LessonRead, "COUNT(*), MAX(t.id)"),
+        (ReviewItem, "COUNT(*), MAX(t.due_at), SUM(t.right_in_a_row)"),
+    ]:
+        owned, owned_params = owner.where("t")
+        table = quote(model._meta.db_table)
+        for aggregate in aggregates.split(", "):
+            # Table names from the models, values as parameters.
+            parts.append(f"(SELECT {aggregate} FROM {table} t WHERE {owned})")  # noqa: S608
+            params += owned_params
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        row = cursor.fetchone()
+    return f"{owner.visitor}:{owner.user_id}:" + ":".join(map(str, row))
 
 
 def lesson_is_read(*, lesson: Lesson, owner: Owner | None) -> bool:

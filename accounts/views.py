@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts import clock, selectors, services
 from accounts.forms import DeleteForm
 from accounts.models import ReviewItem
+from core.page_cache import render_personal_page
 from lessons.models import Lesson
 from quiz import services as quiz_services
 from quiz.feedback import feedback_for, options_for
@@ -36,16 +37,26 @@ def _crumbs(*more: tuple[str, str | None]) -> list:
 
 @require_safe
 def progress(request: HttpRequest) -> HttpResponse:
+    """The learner's progress, from the cache until their record changes or a review
+    falls due: it is the page a returning learner opens first."""
     owner = owner_from_request(request)
     at = clock.now()
-    items = services.review_sync(owner=owner, at=at)
-    return render(
-        request,
-        "accounts/progress.html",
-        {
+
+    def build_context() -> dict:
+        items = services.review_sync(owner=owner, at=at)
+        return {
             "progress": selectors.progress_for(owner=owner, review=items, at=at),
             "breadcrumbs": _crumbs(),
-        },
+        }
+
+    email = request.user.email if request.user.is_authenticated else ""
+    return render_personal_page(
+        request,
+        key=lambda: f"progress:{email}:{selectors.record_version(owner=owner)}",
+        template_name="accounts/progress.html",
+        build_context=build_context,
+        now=at,
+        until=lambda context: context["progress"].review.next_due_at,
     )
 
 

@@ -2,11 +2,12 @@
 
 For each page: requests per second, median and 99th-percentile latency, and
 throughput as a ratio to a trivial Django view (/robots.txt) measured in the
-same run (the medians of three rounds, taken in turn), the Tools' result
-pages among them, and quiz answers (fresh attempts each round, answered side by
-side as many learners would); then 60 s of mixed traffic at 32 connections;
-then each page's compressed first-load transfer size. Budgets are checked and printed
-as PASS or FAIL; the exit status is 1 if any fails.
+same run (the medians of three rounds, taken in turn), the Tools' result pages
+and a logged-in learner's progress page among them, and quiz answers (fresh
+attempts each round, answered side by side as many learners would); then 60 s
+of mixed traffic at 32 connections; then each page's compressed first-load
+transfer size. Budgets are checked and printed as PASS or FAIL; the exit status
+is 1 if any fails.
 
 Run through `make bench` (it starts the server); by hand:
   .venv/bin/python bench/load.py --url http://127.0.0.1:8300 [--seconds 5]
@@ -34,6 +35,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "academy.settings")
 
 LESSON_4 = "/learn/beginner/isolated-vs-cross-margin/"
 REPLAY = "/simulator/replay/?path=lesson-4&step=12"  # cached: the address is the replay
+PROGRESS = "progress page (learner, 50 attempts)"
 THREADS = 2
 ROUNDS = 3
 BLOCK = 64  # attempts answered side by side (more than the connections in flight)
@@ -114,6 +116,21 @@ def prepare(count: int) -> tuple[dict[str, str], list[tuple[str, str]]]:
         for number in range(max((len(posts) for posts in block), default=0)):
             interleaved += [posts[number] for posts in block if number < len(posts)]
     return headers, interleaved
+
+
+def learner_headers(attempts: int) -> dict[str, str]:
+    """A logged-in learner with `attempts` finished attempts (bench/learners.py), new
+    for each run: the headers of their browser."""
+    from django.conf import settings
+    from django.test import Client
+
+    from bench.learners import make_learner
+
+    user = make_learner(email=f"bench-{secrets.token_hex(6)}@example.com", attempts=attempts)
+    browser = Client()
+    browser.force_login(user)
+    session = browser.cookies[settings.SESSION_COOKIE_NAME].value
+    return {"Accept-Encoding": "gzip", "Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"}
 
 
 def simulator_posts(headers: dict[str, str]) -> list[str]:
@@ -336,6 +353,7 @@ def main() -> int:
         ("simulator results (htmx POST)", lua_cycle(sim_posts)),
         ("Tools result pages (3 calculators)", lua_cycle(tool_gets)),
         ("replay page (lesson 4, a step)", lua_fixed("GET", REPLAY, get)),
+        (PROGRESS, lua_fixed("GET", "/progress/", learner_headers(attempts=50))),
     ]
     # Rounds in turn, so that drift on a busy 2-core machine hits every page alike;
     # each page's figures are the medians of its rounds.
@@ -414,6 +432,10 @@ def main() -> int:
         (
             "replay page >= 0.4x baseline throughput",
             by_name["replay page (lesson 4, a step)"].rps >= 0.4 * baseline,
+        ),
+        (
+            "progress page (logged in, 50 attempts) >= 0.3x baseline throughput",
+            by_name[PROGRESS].rps >= 0.3 * baseline,
         ),
         ("lesson 4 first load <= 80 KB compressed", sizes[LESSON_4][0] <= 80 * 1024),
         ("lesson 4 has no render-blocking script", sizes[LESSON_4][1] == 0),

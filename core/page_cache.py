@@ -13,13 +13,16 @@ shows everywhere at once; without it each process has its own cache (local
 memory), and other processes catch up within PAGE_CACHE_SECONDS.
 """
 
+import hashlib
 import re
 import secrets
 import struct
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -100,19 +103,73 @@ def render_cached_page(
     """
     if request.user.is_authenticated:
         context = build_context()
-        html = render_to_string(template_name, context, request=request)
-        return HttpResponse(html, status=status(context))
+        return _fresh(request, template_name, context, status(context))
     full_key = f"page:{content_version()}:{key}"
     page = cache.get(full_key)
     if page is None:
         context = build_context()
-        html = render_to_string(
-            template_name,
-            {**context, "csp_nonce": NONCE_PLACEHOLDER, "csrf_token": TOKEN_PLACEHOLDER},
-            request=request,
-        )
-        page = CachedPage.from_html(html, status(context))
+        page = _page(request, template_name, context, status=status(context))
         cache.set(full_key, page, PAGE_CACHE_SECONDS)
+    return _from_page(request, page)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonalPage:
+    page: CachedPage
+    until: datetime | None  # when it turns stale by itself, if ever
+
+
+def render_personal_page(
+    request: HttpRequest,
+    *,
+    key: Callable[[], str],
+    template_name: str,
+    build_context: Callable[[], dict],
+    now: datetime,
+    until: Callable[[dict], datetime | None] = lambda context: None,
+) -> HttpResponse:
+    """A page of one learner's own record, from the cache while that record is unchanged.
+
+    `key()` must name the learner and everything of theirs the page shows (a
+    fingerprint read from the database, so that every server and process sees a
+    change at once); it is read again after `build_context`, which may bring the
+    record up to date. `until(context)` is when the page turns stale by itself
+    (something falling due), compared with `now`. Messages waiting to be shown
+    are rendered, not cached.
+    """
+    if len(get_messages(request)):
+        return _fresh(request, template_name, build_context())
+    found = cache.get(_personal_key(key()))
+    if found is not None and (found.until is None or now < found.until):
+        return _from_page(request, found.page)
+    context = build_context()
+    page = _page(request, template_name, context, status=200)
+    entry = PersonalPage(page=page, until=until(context))
+    cache.set(_personal_key(key()), entry, PAGE_CACHE_SECONDS)
+    return _from_page(request, page)
+
+
+def _personal_key(key: str) -> str:
+    # Hashed: a key may hold an email address, too long or odd for some cache backends.
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return f"personal:{content_version()}:{digest}"
+
+
+def _fresh(request: HttpRequest, template_name: str, context: dict, status: int = 200):
+    return HttpResponse(render_to_string(template_name, context, request=request), status=status)
+
+
+def _page(request: HttpRequest, template_name: str, context: dict, *, status: int) -> CachedPage:
+    html = render_to_string(
+        template_name,
+        {**context, "csp_nonce": NONCE_PLACEHOLDER, "csrf_token": TOKEN_PLACEHOLDER},
+        request=request,
+    )
+    return CachedPage.from_html(html, status)
+
+
+def _from_page(request: HttpRequest, page: CachedPage) -> HttpResponse:
+    """The page with this response's nonce and token, compressed if the browser accepts it."""
     values = {NONCE_PLACEHOLDER: str(get_nonce(request))}
     if TOKEN_PLACEHOLDER in page.pieces:
         values[TOKEN_PLACEHOLDER] = get_token(request)

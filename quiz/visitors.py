@@ -27,6 +27,17 @@ class Owner:
             found |= Q(**{f"{prefix}user_id": self.user_id})
         return found
 
+    def where(self, alias: str) -> tuple[str, list]:
+        """The same for plain SQL: a condition on the table aliased `alias`, and its values."""
+        conditions, params = [], []
+        if self.visitor:
+            conditions.append(f"{alias}.visitor = %s")
+            params.append(self.visitor)
+        if self.user_id is not None:
+            conditions.append(f"{alias}.user_id = %s")
+            params.append(self.user_id)
+        return f"({' OR '.join(conditions) or '1 = 0'})", params
+
 
 def owner_from_request(request: HttpRequest, *, create: bool = False) -> Owner | None:
     """The visitor behind a request; None for one who has never started a quiz.

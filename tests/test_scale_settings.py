@@ -28,7 +28,7 @@ def shown(**env: str) -> dict:
 def test_without_redis_url_each_process_keeps_its_own_cache_and_sessions_in_the_database():
     assert shown() == {
         "cache": "django.core.cache.backends.locmem.LocMemCache",
-        "sessions": "django.contrib.sessions.backends.db",
+        "sessions": "academy.sessions",
         "parser": "",
         "database": "django.db.backends.sqlite3",
     }

@@ -262,15 +262,86 @@ def test_the_progress_page_needs_the_same_few_queries_however_many_attempts(
         attempt = quiz_services.attempt_start(quiz=margin_quiz, owner=owner)
         for entry in attempt.items.select_related("question").order_by("number")[:5]:
             quiz_services.answer_submit(item=entry, answer=_right(entry))
-    client.get("/progress/")  # brings the review up to date, caches the course's outline
-    # Session, user, attempts, lessons read, review items, misses.
-    with django_assert_num_queries(6):
-        response = client.get("/progress/")
-    assert response.status_code == 200
+    client.get("/progress/")  # shows the log-in message, so it is not kept
+    # Built: session, user, the record's fingerprint; review items, misses (the review
+    # brought up to date); attempts, lessons read; the fingerprint again, to keep it under.
+    with django_assert_num_queries(8):
+        built = client.get("/progress/")
+    # Kept: session, user, the fingerprint.
+    with django_assert_num_queries(3):
+        kept = client.get("/progress/")
+    assert kept.status_code == 200
+    assert _without_nonce(text(kept)) == _without_nonce(text(built))
 
 
-def test_the_course_outline_follows_content_edits(client, lesson_4):
+def _without_nonce(page: str) -> str:
+    return re.sub(r'nonce="[^"]+"', "", page)
+
+
+def test_the_kept_page_follows_every_change_to_the_record(client, margin_quiz, lesson_4):
     client.get("/progress/")
-    lesson_4.title = "Isolated or Cross?"
-    lesson_4.save()
-    assert "Lesson 4: Isolated or Cross?" in text(client.get("/progress/"))
+    start(client)
+    page = text(client.get("/progress/"))
+    assert "not finished, <a href" in lesson_entry(page, lesson_4.title)
+    answer_all(client, start(client))
+    page = text(client.get("/progress/"))
+    assert "10 of 10 (100%)" in lesson_entry(page, lesson_4.title)
+    other = Lesson.objects.published().exclude(pk=lesson_4.pk).first()
+    assert "Not read yet" in lesson_entry(page, other.title)
+    client.post(read_url(other))
+    assert "Not read yet" not in lesson_entry(text(client.get("/progress/")), other.title)
+
+
+def test_a_kept_page_is_one_learners_own(client, learner, margin_quiz, lesson_4):
+    answer_all(client, start(client))
+    assert "100%" in lesson_entry(text(client.get("/progress/")), lesson_4.title)
+    newcomer = Client()
+    assert "Not taken yet" in lesson_entry(text(newcomer.get("/progress/")), lesson_4.title)
+    log_in(newcomer, learner.email)
+    newcomer.get("/progress/")
+    page = text(newcomer.get("/progress/"))
+    assert f"Kept in your account ({learner.email})" in page
+    assert "Not taken yet" in lesson_entry(page, lesson_4.title)
+
+
+def test_a_review_falling_due_renews_the_kept_page(client, margin_quiz, clock):
+    answer_all(client, start(client), wrong={2})
+    page = text(client.get("/progress/"))
+    assert "Nothing is due for review now. 1 question comes back later" in page
+    clock.forward(hours=23)
+    assert "Nothing is due for review now." in text(client.get("/progress/"))
+    clock.forward(hours=1, seconds=1)
+    assert "1 question due for review." in text(client.get("/progress/"))
+
+
+def test_messages_are_shown_once_and_not_kept(client, learner):
+    log_in(client, learner.email)  # allauth says who logged in
+    first = text(client.get("/progress/"))
+    assert "account-messages" in first
+    assert "account-messages" not in text(client.get("/progress/"))
+
+
+def test_the_records_fingerprint_moves_with_each_change(client, margin_quiz, lesson_4, clock):
+    from accounts import selectors, services
+
+    seen = [selectors.record_version(owner=None)]
+
+    def moved() -> None:
+        owner = Owner(visitor=client.session[SESSION_KEY])
+        seen.append(selectors.record_version(owner=owner))
+        assert seen[-1] != seen[-2]
+
+    attempt = start(client)
+    moved()  # an attempt started (its quiz counts its lesson read, too)
+    client.post(question_url(attempt, 1), right_answer(item(attempt, 1)), **HTMX)
+    moved()  # an answer
+    other = Lesson.objects.published().exclude(pk=lesson_4.pk).first()
+    client.post(read_url(other))
+    moved()  # a lesson read
+    answer_all(client, start(client), wrong={2})
+    owner = Owner(visitor=client.session[SESSION_KEY])
+    services.review_sync(owner=owner, at=clock())
+    moved()  # a question into review
+    clock.forward(days=1, seconds=1)
+    client.post("/progress/review/next/")
+    moved()  # a review question asked
