@@ -265,9 +265,10 @@ if not DEBUG:
 # `accounts` comes before allauth so that its templates override allauth's.
 INSTALLED_APPS += ["accounts", "allauth", "allauth.account"]
 MIDDLEWARE += ["allauth.account.middleware.AccountMiddleware"]
+# Django's and allauth's backends, reading the logged-in user with plain SQL.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",  # the admin's log-in by username
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.UsernameBackend",  # the admin's log-in by username
+    "accounts.backends.EmailBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "progress:index"

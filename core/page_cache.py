@@ -6,6 +6,9 @@ fixed pieces already compressed, so a hit costs a lookup, two tiny compressions
 and a checksum instead of queries, template rendering and gzip of the whole page
 (which alone costs more than the rest of the request).
 
+A learner's own page (their progress) is kept the same way, per learner, under
+a key naming the state of their record (render_personal_page).
+
 Saving content changes the content version, which is part of every key, so
 no page built from the old content is served again. With REDIS_URL the cache
 (and so the version) is shared by every process on every server, and an edit
