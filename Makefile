@@ -21,7 +21,7 @@ SERVE_ENV = DJANGO_SECRET_KEY="$$(cat .serve-secret)" DJANGO_EMAIL_CONSOLE=true 
 
 POSTGRES_URL := postgres://academy:academy@127.0.0.1:5432/academy
 
-.PHONY: setup run serve bench bench-postgres test test-postgres test-scale lint format chromium clean
+.PHONY: setup run serve bench bench-postgres test test-postgres test-scale lint format chromium redis clean
 
 setup: $(VENV)/.installed node_modules/.installed $(CSS)
 
@@ -45,6 +45,11 @@ $(CSS): node_modules/.installed $(wildcard assets/scss/*.scss)
 chromium:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# The cache fault tests start a Redis of their own (Debian's redis-server).
+redis:
+	@command -v redis-server >/dev/null || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; }
 
 run: setup
 	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
@@ -85,12 +90,12 @@ format: setup
 
 # Browser tests get their own run: only they need Django's async-safety check off
 # (Playwright's sync API keeps an event loop running in the test thread).
-test: setup chromium lint
+test: setup chromium redis lint
 	$(TEST_ENV) $(VENV)/bin/pytest -m "not browser"
 	$(TEST_ENV) DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -m browser
 
 # The whole suite again, on PostgreSQL (installed from Debian's packages if missing).
-test-postgres: setup chromium
+test-postgres: setup chromium redis
 	$(SUDO) bash scripts/start-postgres.sh
 	$(TEST_ENV) DATABASE_URL=$(POSTGRES_URL) $(VENV)/bin/pytest -m "not browser"
 	$(TEST_ENV) DATABASE_URL=$(POSTGRES_URL) DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -m browser

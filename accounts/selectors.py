@@ -35,13 +35,13 @@ def record_version(*, owner: Owner | None) -> str:
     quote = connection.ops.quote_name
     parts, params = [], []
     for model, aggregates in [
-        (Attempt, "COUNT(*), MAX(t.id), SUM(t.answered)"),
-        (LessonRead, "COUNT(*), MAX(t.id)"),
-        (ReviewItem, "COUNT(*), MAX(t.due_at), SUM(t.right_in_a_row)"),
+        (Attempt, ("COUNT(*)", "MAX(t.id)", "SUM(t.answered)")),
+        (LessonRead, ("COUNT(*)", "MAX(t.id)")),
+        (ReviewItem, ("COUNT(*)", "MAX(t.due_at)", "SUM(t.right_in_a_row)")),
     ]:
         owned, owned_params = owner.where("t")
         table = quote(model._meta.db_table)
-        for aggregate in aggregates.split(", "):
+        for aggregate in aggregates:
             # Table names from the models, values as parameters.
             parts.append(f"(SELECT {aggregate} FROM {table} t WHERE {owned})")  # noqa: S608
             params += owned_params

@@ -18,9 +18,10 @@ from accounts.models import ReviewItem
 from core.page_cache import render_personal_page
 from lessons.models import Lesson
 from quiz import services as quiz_services
-from quiz.feedback import feedback_for, options_for
+from quiz.feedback import feedback_for, question_context
 from quiz.forms import AnswerForm
 from quiz.models import Attempt, AttemptQuestion, lesson_sections
+from quiz.views import refusal_response
 from quiz.visitors import owner_from_request
 
 PROGRESS = ("Your progress", None)
@@ -149,7 +150,7 @@ def _answer(request: HttpRequest, attempt: Attempt, item: AttemptQuestion) -> Ht
     form = AnswerForm(request.POST, item=item)
     if not form.is_valid():
         if form.sent_foreign_choice:
-            return _refuse(request, attempt, quiz_services.ForeignChoice(), status=400)
+            return _refuse(request, attempt, quiz_services.ForeignChoice())
         return _question_page(request, attempt, item, form=form, partial="question_area")
     try:
         response = quiz_services.answer_submit(item=item, answer=form.answer())
@@ -175,24 +176,15 @@ def _question_page(
     due, schedule = 0, None
     if hasattr(item, "response"):
         feedback = feedback_for(item, sections=lesson_sections(attempt.quiz.lesson))
-        form = None
         reviews = ReviewItem.objects.owned_by(owner_from_request(request))
         schedule = reviews.filter(question_id=item.question_id).first()
         due = reviews.filter(done_at__isnull=True, due_at__lte=clock.now()).count()
     elif form is None:
         form = AnswerForm(item=item)
-    answered_options = feedback is not None and not item.question.is_numeric
     context = {
         "attempt": attempt,
         "quiz": attempt.quiz,
-        "item": item,
-        "prompt": item.prompt,
-        "kind": item.question.kind,
-        "form": form,
-        "errors": form.error_summary() if form is not None else [],
-        "options": options_for(item) if answered_options else [],
-        "typed": item.response.text if feedback else "",
-        "feedback": feedback,
+        **question_context(item, form=form, feedback=feedback),
         "due": due,
         "schedule": schedule,
         "breadcrumbs": _crumbs(("Review", reverse("progress:review")), ("Question", None)),
@@ -203,28 +195,17 @@ def _question_page(
     return render(request, template, context)
 
 
-def _refuse(
-    request: HttpRequest, attempt: Attempt, refusal: quiz_services.Refused, *, status: int = 409
-) -> HttpResponse:
+def _refuse(request: HttpRequest, attempt: Attempt, refusal: quiz_services.Refused):
     """Say why nothing was recorded, and lead back to the question."""
-    back_url = reverse("progress:review_question", kwargs={"attempt_id": attempt.pk})
-    if request.htmx:
-        # htmx swaps no error response, so send the browser to a page that shows the message.
-        messages.warning(request, str(refusal))
-        response = HttpResponse(str(refusal), status=status, content_type="text/plain")
-        response["HX-Redirect"] = back_url
-        return response
-    return render(
+    return refusal_response(
         request,
-        "quiz/refused.html",
-        {
-            "quiz": attempt.quiz,
-            "message": str(refusal),
-            "back_url": back_url,
-            "back_label": "Back to the review question",
-            "breadcrumbs": _crumbs(("Review", reverse("progress:review")), ("Not recorded", None)),
-        },
-        status=status,
+        refusal=refusal,
+        quiz=attempt.quiz,
+        back=(
+            "Back to the review question",
+            reverse("progress:review_question", kwargs={"attempt_id": attempt.pk}),
+        ),
+        breadcrumbs=_crumbs(("Review", reverse("progress:review")), ("Not recorded", None)),
     )
 
 

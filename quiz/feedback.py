@@ -89,3 +89,20 @@ def feedback_for(item: AttemptQuestion, *, sections: dict[str, str]) -> Feedback
         section_url=f"{lesson.get_absolute_url()}#{question.lesson_section}",
         section_title=sections.get(question.lesson_section, lesson.title),
     )
+
+
+def question_context(item: AttemptQuestion, *, form, feedback: Feedback | None) -> dict:
+    """What a page asking a question puts in quiz/question.html's partials (the quiz's
+    own page and the review's): the form to answer with its errors, or once answered
+    the locked question with the choices marked and the feedback."""
+    answered = feedback is not None
+    return {
+        "item": item,
+        "prompt": item.prompt,
+        "kind": item.question.kind,
+        "form": None if answered else form,  # answered: a result to read, not a form
+        "errors": [] if answered else form.error_summary(),
+        "options": options_for(item) if answered and not item.question.is_numeric else [],
+        "typed": item.response.text if answered else "",
+        "feedback": feedback,
+    }

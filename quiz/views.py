@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from quiz import selectors, services
-from quiz.feedback import feedback_for, options_for
+from quiz.feedback import feedback_for, question_context
 from quiz.forms import AnswerForm
 from quiz.models import Attempt, AttemptQuestion, Quiz, lesson_sections
 from quiz.visitors import Owner, owner_from_request
@@ -142,18 +142,10 @@ def _question_page(
         next_url = next_url or _next_url(attempt, after=item.number)
     elif form is None:
         form = AnswerForm(item=item)
-    answered_options = feedback is not None and not item.question.is_numeric
     context = {
         "attempt": attempt,
         "quiz": quiz,
-        "item": item,
-        "prompt": item.prompt,
-        "kind": item.question.kind,
-        "form": form if feedback is None else None,  # answered: a result to read, not a form
-        "errors": form.error_summary() if feedback is None else [],
-        "options": options_for(item) if answered_options else [],
-        "typed": item.response.text if feedback else "",
-        "feedback": feedback,
+        **question_context(item, form=form, feedback=feedback),
         "next_url": next_url,
         "is_last": next_url == attempt.get_results_url(),
     }
@@ -172,31 +164,46 @@ def _refuse(
     item: AttemptQuestion | None,
 ) -> HttpResponse:
     """Say why nothing was recorded, and where to go on from here."""
-    status = REFUSAL_STATUS.get(type(refusal), 409)
     if attempt.is_finished:
         back_url, back_label = attempt.get_results_url(), "See your results"
     elif item is not None:
         back_url, back_label = item.get_absolute_url(), f"Back to question {item.number}"
     else:
         back_url, back_label = _next_url(attempt), "Back to the quiz"
+    return refusal_response(
+        request,
+        refusal=refusal,
+        quiz=attempt.quiz,
+        back=(back_label, back_url),
+        breadcrumbs=_crumbs(attempt.quiz, ("Answer not recorded", None)),
+    )
+
+
+def refusal_response(
+    request: HttpRequest,
+    *,
+    refusal: services.Refused,
+    quiz: Quiz,
+    back: tuple[str, str],
+    breadcrumbs: list,
+) -> HttpResponse:
+    """Why an answer was not recorded, with a way back (label, address): a page, or
+    for htmx, which swaps no error response, the same words on the page it is sent to."""
+    status = REFUSAL_STATUS.get(type(refusal), 409)
+    back_label, back_url = back
     if request.htmx:
-        # htmx swaps no error response, so send the browser to a page that shows the message.
         messages.warning(request, str(refusal))
         response = HttpResponse(str(refusal), status=status, content_type="text/plain")
         response["HX-Redirect"] = back_url
         return response
-    return render(
-        request,
-        "quiz/refused.html",
-        {
-            "quiz": attempt.quiz,
-            "message": str(refusal),
-            "back_url": back_url,
-            "back_label": back_label,
-            "breadcrumbs": _crumbs(attempt.quiz, ("Answer not recorded", None)),
-        },
-        status=status,
-    )
+    context = {
+        "quiz": quiz,
+        "message": str(refusal),
+        "back_url": back_url,
+        "back_label": back_label,
+        "breadcrumbs": breadcrumbs,
+    }
+    return render(request, "quiz/refused.html", context, status=status)
 
 
 @require_safe

@@ -49,11 +49,10 @@ def unreachable_redis(settings):
 
 @pytest.fixture
 def live_redis(settings):
-    """A Redis of this test's own, on a free port (skipped where redis-server is missing:
-    `make test-scale` installs it and checks the same through HTTP)."""
+    """A Redis of this test's own, on a free port (`make test` installs redis-server)."""
     server = shutil.which("redis-server")
     if server is None:
-        pytest.skip("redis-server is not installed (make test-scale installs it)")
+        pytest.fail("redis-server is not installed: run `make test`, which installs it.")
     port = free_port()
     process = subprocess.Popen(
         [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
