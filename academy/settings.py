@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "quiz.visitors.VisitorCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -161,6 +162,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+else:
+    # Values sent apart from the SQL, so that psycopg prepares a statement once it has
+    # run five times on a connection: PostgreSQL then skips planning it. The quiz
+    # answer's read took 0.2 ms to plan and 0.05 ms to run, and a load of quiz answers
+    # on PostgreSQL went 26% faster with this (README, "Deploy on more than one machine").
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 
 # Pages, results, question content and the content version, and sessions: with
 # REDIS_URL in a Redis every app server shares, so a content edit shows on all of
@@ -187,6 +194,14 @@ else:
         }
     }
     SESSION_ENGINE = "academy.sessions"  # Django's db sessions, read with plain SQL
+# Rendered pieces of pages whose keys carry the content version (the verdict on a
+# choice picked, quiz.feedback): a copy in each process is never stale, and costs no
+# round trip to Redis.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "academy-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

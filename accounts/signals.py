@@ -2,16 +2,15 @@ from django.http import HttpRequest
 
 from accounts.services import learner_claim, lesson_mark_read
 from quiz.models import Attempt
-from quiz.visitors import SESSION_KEY, Owner
+from quiz.visitors import Owner, visitor_from_request
 
 
 def claim_on_log_in(sender, request: HttpRequest | None, user, **kwargs) -> None:
     """On log-in (after sign-up and email confirmation too), what the visitor did in
-    this browser moves to their account. Django keeps the session's data through a
-    log-in unless another user was logged in, so the token is still there."""
-    if request is None or not hasattr(request, "session"):
+    this browser moves to their account (the browser keeps its token)."""
+    if request is None:
         return
-    learner_claim(visitor=request.session.get(SESSION_KEY, ""), user=user)
+    learner_claim(visitor=visitor_from_request(request) or "", user=user)
 
 
 def read_on_quiz_start(sender, instance: Attempt, created: bool, **kwargs) -> None:

@@ -79,20 +79,15 @@ def prepare(count: int) -> tuple[dict[str, str], list[tuple[str, str]]]:
     import django
 
     django.setup()
-    from django.contrib.sessions.backends.db import SessionStore
-
     from quiz.models import Quiz
     from quiz.services import attempt_start
-    from quiz.visitors import SESSION_KEY, Owner
+    from quiz.visitors import COOKIE, Owner, visitor_cookie_value
 
     visitor = secrets.token_hex(16)
-    session = SessionStore()
-    session[SESSION_KEY] = visitor
-    session.create()
     # Django accepts the unmasked 32-character secret as the token.
     csrf = secrets.token_hex(16)
     headers = {
-        "Cookie": f"sessionid={session.session_key}; csrftoken={csrf}",
+        "Cookie": f"{COOKIE}={visitor_cookie_value(visitor)}; csrftoken={csrf}",
         "X-CSRFToken": csrf,
         "Content-Type": "application/x-www-form-urlencoded",
         "HX-Request": "true",

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_out
 from django.db.models.signals import post_delete, post_save
 
 from core.page_cache import clear_page_cache
@@ -17,6 +18,8 @@ class QuizConfig(AppConfig):
         # Quiz files after the lessons (20) they belong to.
         register_loader(name="quizzes", order=30, load=load_quizzes)
         register_section("quiz", LessonQuizSection())
+        # Logging out leaves no token behind, as flushing the session leaves no data.
+        user_logged_out.connect(_forget_visitor, dispatch_uid="quiz-forget-visitor")
         # Cached lesson pages show their quiz and its question count.
         for model_name in ["quiz.Quiz", "quiz.Question", "quiz.Choice"]:
             for signal in (post_save, post_delete):
@@ -27,3 +30,10 @@ class QuizConfig(AppConfig):
 
 def _clear_page_cache(**kwargs) -> None:
     clear_page_cache()
+
+
+def _forget_visitor(sender, request, **kwargs) -> None:
+    from quiz.visitors import visitor_forget
+
+    if request is not None:
+        visitor_forget(request)

@@ -6,6 +6,7 @@ server; correct flags, feedback and explanations only once it is answered.
 
 from dataclasses import dataclass
 
+from core.page_cache import content_version
 from quiz import numeric
 from quiz.models import AttemptQuestion, Question
 
@@ -97,6 +98,7 @@ def question_context(item: AttemptQuestion, *, form, feedback: Feedback | None) 
     the locked question with the choices marked and the feedback."""
     answered = feedback is not None
     return {
+        "fragment_key": _fragment_key(item) if answered else "",
         "item": item,
         "prompt": item.prompt,
         "kind": item.question.kind,
@@ -106,3 +108,13 @@ def question_context(item: AttemptQuestion, *, form, feedback: Feedback | None) 
         "typed": item.response.text if answered else "",
         "feedback": feedback,
     }
+
+
+def _fragment_key(item: AttemptQuestion) -> str:
+    """What the locked question and the verdict depend on, for keeping them rendered
+    (quiz/question.html): for a choice question, its content and the choices picked;
+    none for a numeric one, whose figures are the attempt's own."""
+    if item.question.is_numeric:
+        return ""
+    chosen = ",".join(str(pk) for pk in sorted(item.response.chosen_ids))
+    return f"{content_version()}:{item.question_id}:{chosen}"

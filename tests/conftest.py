@@ -1,6 +1,6 @@
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connections
 from hypothesis import settings as hypothesis_settings
 
@@ -46,7 +46,8 @@ def content(tmp_path):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """A cached page or rendering must not outlive the test whose data made it."""
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ import time
 from unittest import mock
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.test import Client
@@ -131,7 +132,9 @@ def test_healthz_is_503_when_the_database_is_down_whatever_the_cache(unreachable
 @pytest.mark.django_db
 def test_a_session_lives_in_redis_and_survives_losing_it(live_redis, client):
     process, cache = live_redis
-    attempt = start(client)  # the session now holds the visitor's token
+    learner = get_user_model().objects.create_user("learner", "learner@example.com", "pw")
+    client.force_login(learner)  # a session, holding who is logged in
+    attempt = start(client)
     key = client.cookies["sessionid"].value
     assert cache.get(f"django.contrib.sessions.cached_db{key}")
     assert client.get("/healthz").json()["cache"] == "ok"

@@ -12,9 +12,10 @@ from accounts.models import INTERVALS, LessonRead, ReviewItem
 from lessons.models import Lesson
 from quiz import services as quiz_services
 from quiz.models import Attempt, Question, Quiz
-from quiz.visitors import SESSION_KEY, Owner
+from quiz.visitors import Owner
 from tests.accounts.conftest import PASSWORD, answer_all, confirmation_link, log_in, make_learner
 from tests.quiz.conftest import start
+from tests.visitors import visitor_of
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,7 @@ def test_a_merge_into_an_account_that_has_some_already_loses_nothing_and_doubles
     unfinished = start(phone)
     before = record(learner)
     anonymous = sorted(
-        Attempt.objects.filter(visitor=phone.session[SESSION_KEY]).values_list("pk", flat=True)
+        Attempt.objects.filter(visitor=visitor_of(phone)).values_list("pk", flat=True)
     )
     log_in(phone, learner.email)
     after = record(learner)

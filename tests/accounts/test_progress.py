@@ -13,10 +13,11 @@ from accounts.models import LessonRead
 from lessons.models import Lesson
 from quiz import services as quiz_services
 from quiz.models import Quiz
-from quiz.visitors import SESSION_KEY, Owner
+from quiz.visitors import Owner
 from tests.accounts.conftest import answer_all, log_in
 from tests.conftest import LESSON_4_URL
 from tests.quiz.conftest import item, question_url, right_answer, start
+from tests.visitors import be_visitor, visitor_of
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +158,7 @@ def test_a_new_visitor_sees_every_lesson_not_read_and_where_to_start(client):
     first = lessons.select_related("level").filter(level__kind="track").first()
     assert f"Read Lesson 1: {first.title}" in page
     assert "No questions to review." in page
-    assert client.session.get(SESSION_KEY) is None  # looking creates no record
+    assert visitor_of(client) is None  # looking creates no record
 
 
 def test_the_progress_page_shows_read_best_score_last_attempt_and_next_step(client, margin_quiz):
@@ -221,9 +222,7 @@ def start_quiz(client: Client, quiz_id: int):
 
 def test_every_lesson_read_and_quiz_passed_leaves_no_next_step(client):
     owner = Owner(visitor="v" * 32)
-    session = client.session
-    session[SESSION_KEY] = owner.visitor
-    session.save()
+    be_visitor(client, owner.visitor)
     for lesson in Lesson.objects.published():
         LessonRead.objects.create(lesson=lesson, visitor=owner.visitor, read_at=lesson.updated_at)
     for quiz in Quiz.objects.published():
@@ -327,7 +326,7 @@ def test_the_records_fingerprint_moves_with_each_change(client, margin_quiz, les
     seen = [selectors.record_version(owner=None)]
 
     def moved() -> None:
-        owner = Owner(visitor=client.session[SESSION_KEY])
+        owner = Owner(visitor=visitor_of(client))
         seen.append(selectors.record_version(owner=owner))
         assert seen[-1] != seen[-2]
 
@@ -339,7 +338,7 @@ def test_the_records_fingerprint_moves_with_each_change(client, margin_quiz, les
     client.post(read_url(other))
     moved()  # a lesson read
     answer_all(client, start(client), wrong={2})
-    owner = Owner(visitor=client.session[SESSION_KEY])
+    owner = Owner(visitor=visitor_of(client))
     services.review_sync(owner=owner, at=clock())
     moved()  # a question into review
     clock.forward(days=1, seconds=1)

@@ -12,8 +12,9 @@ from django.utils import timezone
 from core.numbers import money
 from quiz import services
 from quiz.models import Attempt, Choice, Question, Response
-from quiz.visitors import SESSION_KEY, Owner
+from quiz.visitors import Owner
 from tests.quiz.conftest import QUIZ_URL, answer_all, item, question_url, right_answer, start
+from tests.visitors import be_visitor
 
 pytestmark = pytest.mark.django_db
 
@@ -209,9 +210,7 @@ def test_posting_without_a_csrf_token_is_refused(margin_quiz):
 
 def test_retake_and_retry_need_the_csrf_token_too(margin_quiz):
     client = Client(enforce_csrf_checks=True)
-    session = client.session
-    session[SESSION_KEY] = "visitor"
-    session.save()
+    be_visitor(client, "visitor")
     attempt = services.attempt_start(quiz=margin_quiz, owner=Owner(visitor="visitor"))
     for entry in attempt.items.select_related("question"):
         if entry.question.kind == Question.Kind.NUMERIC:

@@ -410,9 +410,9 @@ def test_the_lesson_page_gets_the_quiz_and_best_score_in_one_query(
 ):
     answer_all(client, start(client))
     client.get(LESSON_4_URL)  # warm the Markdown cache
-    # The session, the lesson, the path of lessons, the quiz with its count and best score,
-    # and whether the visitor read the lesson (the accounts app's section).
-    with django_assert_num_queries(5) as queries:
+    # The lesson, the path of lessons, the quiz with its count and best score, and whether
+    # the visitor read the lesson (the accounts app's section); no session (quiz.visitors).
+    with django_assert_num_queries(4) as queries:
         html = client.get(LESSON_4_URL).content.decode()
     assert "Your best score so far: <strong>100%</strong>" in html
     quiz_queries = [q["sql"] for q in queries.captured_queries if "quiz_" in q["sql"]]
@@ -510,21 +510,22 @@ def test_saving_a_choice_clears_the_page_cache(margin_quiz):
     assert cache.get(VERSION_KEY) != version
 
 
-def test_an_htmx_answer_takes_five_statements(client, margin_quiz, django_assert_num_queries):
+def test_an_htmx_answer_takes_four_statements(client, margin_quiz, django_assert_num_queries):
     attempt = start(client)
     entry = item(attempt, 1)
     data = right_answer(entry)
     client.get(question_url(attempt, 1))  # the learner sees the question: its content is cached
-    # The session; the item with its attempt, whether it is answered and what comes next;
-    # then, in a transaction (a savepoint here, as the test runs in one): count the answer
-    # on the attempt, insert the response and the choice picked.
-    with django_assert_num_queries(7) as captured:
+    # The item with its attempt, whether it is answered and what comes next; then, in a
+    # transaction (a savepoint here, as the test runs in one): count the answer on the
+    # attempt, insert the response and the choice picked. The visitor's token is in a
+    # signed cookie, so an anonymous learner's answer reads no session.
+    with django_assert_num_queries(6) as captured:
         response = client.post(question_url(attempt, 1), data, **HTMX)
     assert "Correct" in response.content.decode()
     assert f'href="{question_url(attempt, 2)}">Next question</a>' in response.content.decode()
     statements = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
-    assert len(statements) == 5
-    assert 'FROM "django_session"' in statements[0]
+    assert len(statements) == 4
+    assert not [sql for sql in statements if "django_session" in sql]
 
 
 def test_the_last_answer_also_scores_the_attempt(client, margin_quiz, django_assert_num_queries):
@@ -536,7 +537,7 @@ def test_the_last_answer_also_scores_the_attempt(client, margin_quiz, django_ass
     client.get(question_url(attempt, 10))
     # As any answer (one statement fewer without choices), then count the right ones and
     # save the score.
-    with django_assert_num_queries(8 if kind == Question.Kind.NUMERIC else 9):
+    with django_assert_num_queries(7 if kind == Question.Kind.NUMERIC else 8):
         response = client.post(question_url(attempt, 10), data, **HTMX)
     assert f'href="{attempt.get_results_url()}">See your results</a>' in response.content.decode()
     attempt.refresh_from_db()
