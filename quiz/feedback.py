@@ -5,6 +5,7 @@ server; correct flags, feedback and explanations only once it is answered.
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from core.page_cache import content_version
 from quiz import numeric
@@ -104,7 +105,8 @@ def question_context(item: AttemptQuestion, *, form, feedback: Feedback | None) 
         "kind": item.question.kind,
         "form": None if answered else form,  # answered: a result to read, not a form
         "errors": [] if answered else form.error_summary(),
-        "options": options_for(item) if answered and not item.question.is_numeric else [],
+        # Called by the template only if it draws the choices, not when it has them kept.
+        "options": partial(options_for, item) if answered and not item.question.is_numeric else [],
         "typed": item.response.text if answered else "",
         "feedback": feedback,
     }

@@ -2,6 +2,7 @@ from crispy_forms.bootstrap import AppendedText, PrependedText
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
+from django.utils.functional import cached_property
 
 from core.forms import ErrorList, error_list
 from core.numbers import NUMBER_HINT, NotANumber, parse_number
@@ -70,9 +71,11 @@ class AnswerForm(forms.Form):
                 **common,
             )
         self.fields["answer"] = field
-        self.helper = self._helper()
 
-    def _helper(self) -> FormHelper:
+    @cached_property
+    def helper(self) -> FormHelper:
+        """How crispy lays the field out; made only when the form is drawn (an answer
+        taken is only read)."""
         helper = FormHelper()
         helper.form_tag = False  # the template's form carries htmx's attributes
         helper.disable_csrf = True
