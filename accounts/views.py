@@ -18,9 +18,9 @@ from accounts.models import ReviewItem
 from core.page_cache import render_personal_page
 from lessons.models import Lesson
 from quiz import services as quiz_services
-from quiz.feedback import feedback_for, question_context
+from quiz.feedback import feedback_when_shown, question_context
 from quiz.forms import AnswerForm
-from quiz.models import Attempt, AttemptQuestion, lesson_sections
+from quiz.models import Attempt, AttemptQuestion
 from quiz.views import refusal_response
 from quiz.visitors import owner_from_request
 
@@ -175,7 +175,7 @@ def _question_page(
     feedback = None
     due, schedule = 0, None
     if hasattr(item, "response"):
-        feedback = feedback_for(item, sections=lesson_sections(attempt.quiz.lesson))
+        feedback = feedback_when_shown(item)
         reviews = ReviewItem.objects.owned_by(owner_from_request(request))
         schedule = reviews.filter(question_id=item.question_id).first()
         due = reviews.filter(done_at__isnull=True, due_at__lte=clock.now()).count()

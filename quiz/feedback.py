@@ -7,9 +7,11 @@ server; correct flags, feedback and explanations only once it is answered.
 from dataclasses import dataclass
 from functools import partial
 
+from django.utils.functional import SimpleLazyObject
+
 from core.page_cache import content_version
 from quiz import numeric
-from quiz.models import AttemptQuestion, Question
+from quiz.models import AttemptQuestion, Question, lesson_sections
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +95,26 @@ def feedback_for(item: AttemptQuestion, *, sections: dict[str, str]) -> Feedback
     )
 
 
+def feedback_when_shown(
+    item: AttemptQuestion, *, sections: dict[str, str] | None = None
+) -> SimpleLazyObject:
+    """feedback_for an answered item, worked out only if the page draws it: not where
+    the verdict is kept rendered (quiz/question.html). Without `sections`, the
+    lesson's own."""
+
+    def work_out() -> Feedback | None:
+        return feedback_for(item, sections=sections or lesson_sections(item.attempt.quiz.lesson))
+
+    return SimpleLazyObject(work_out)
+
+
 def question_context(item: AttemptQuestion, *, form, feedback: Feedback | None) -> dict:
     """What a page asking a question puts in quiz/question.html's partials (the quiz's
     own page and the review's): the form to answer with its errors, or once answered
     the locked question with the choices marked and the feedback."""
     answered = feedback is not None
     return {
+        "answered": answered,
         "fragment_key": _fragment_key(item) if answered else "",
         "item": item,
         "prompt": item.prompt,

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from quiz import selectors, services
-from quiz.feedback import feedback_for, question_context
+from quiz.feedback import feedback_for, feedback_when_shown, question_context
 from quiz.forms import AnswerForm
 from quiz.models import Attempt, AttemptQuestion, Quiz, lesson_sections
 from quiz.visitors import Owner, owner_from_request
@@ -136,9 +136,7 @@ def _question_page(
     quiz = attempt.quiz
     feedback = None
     if form is None and hasattr(item, "response"):
-        if sections is None:
-            sections = lesson_sections(quiz.lesson)
-        feedback = feedback_for(item, sections=sections)
+        feedback = feedback_when_shown(item, sections=sections)
         next_url = next_url or _next_url(attempt, after=item.number)
     elif form is None:
         form = AnswerForm(item=item)

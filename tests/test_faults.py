@@ -8,6 +8,7 @@ import time
 from unittest import mock
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.db import DatabaseError, InterfaceError, OperationalError
@@ -30,7 +31,9 @@ def free_port() -> int:
 
 
 def redis_settings(url: str) -> dict:
+    """The site's caches as settings.py makes them with REDIS_URL set to `url`."""
     return {
+        **django_settings.CACHES,
         "default": {
             "BACKEND": "academy.cache.ResilientRedisCache",
             "LOCATION": url,
