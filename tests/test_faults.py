@@ -38,7 +38,7 @@ def redis_settings(url: str) -> dict:
             "BACKEND": "academy.cache.ResilientRedisCache",
             "LOCATION": url,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
+        },
     }
 
 
