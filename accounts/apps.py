@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class AccountsConfig(AppConfig):
     """A learner's own record: progress through the lessons, review of what they
-    missed, their data; kept in the session, and in an account once they have one."""
+    missed, their data; kept against the browser's token, and in an account once they have one."""
 
     name = "accounts"
     verbose_name = "Learners"

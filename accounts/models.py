@@ -22,7 +22,7 @@ RIGHT_IN_A_ROW = 2
 
 class OwnedQuerySet(models.QuerySet):
     def owned_by(self, owner) -> "OwnedQuerySet":
-        """Rows of this visitor (session) or user; none for an unknown visitor."""
+        """Rows of this visitor (their browser's token) or user; none for an unknown visitor."""
         if owner is None:
             return self.none()
         return self.filter(owner.filter())
@@ -45,7 +45,7 @@ class LessonRead(models.Model):
     """A lesson the learner read to its end."""
 
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
-    visitor = models.CharField(max_length=32, db_index=True, help_text="Kept in the session.")
+    visitor = models.CharField(max_length=32, db_index=True, help_text="The browser's token.")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -68,7 +68,7 @@ class ReviewItem(models.Model):
     """A question the learner got wrong, and when it comes back for review."""
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
-    visitor = models.CharField(max_length=32, db_index=True, help_text="Kept in the session.")
+    visitor = models.CharField(max_length=32, db_index=True, help_text="The browser's token.")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

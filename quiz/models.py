@@ -282,7 +282,7 @@ class Choice(models.Model):
 
 class AttemptQuerySet(models.QuerySet):
     def owned_by(self, owner) -> "AttemptQuerySet":
-        """Attempts of this visitor (session) or user; none for an unknown visitor."""
+        """Attempts of this visitor (their browser's token) or user; none for an unknown visitor."""
         if owner is None:
             return self.none()
         return self.filter(owner.filter())
@@ -297,7 +297,7 @@ class AttemptQuerySet(models.QuerySet):
 
 class Attempt(models.Model):
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
-    visitor = models.CharField(max_length=32, db_index=True, help_text="Kept in the session.")
+    visitor = models.CharField(max_length=32, db_index=True, help_text="The browser's token.")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
