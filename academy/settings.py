@@ -168,6 +168,9 @@ else:
     # answer's read took 0.2 ms to plan and 0.05 ms to run, and a load of quiz answers
     # on PostgreSQL went 26% faster with this (README, "Deploy on more than one machine").
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
+    # Django's backend with a health check that skips the `SELECT 1` round trip while
+    # the server has not ended the connection (academy/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "academy.postgresql"
 
 # Pages, results, question content and the content version, and sessions: with
 # REDIS_URL in a Redis every app server shares, so a content edit shows on all of

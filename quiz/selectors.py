@@ -2,7 +2,7 @@
 
 import time
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 
 from django.core.cache import cache
 from django.db import connection
@@ -190,21 +190,7 @@ def answer_target(*, attempt_id: int, number: int, owner: Owner | None) -> Answe
     if owner is None:
         return None
     owned, owned_params = owner.where("a")
-    quote = connection.ops.quote_name
-    items = quote(AttemptQuestion._meta.db_table)
-    responses = quote(Response._meta.db_table)
-    # Table names from the models, values as parameters.
-    unanswered = (
-        f"SELECT MIN(o.number) FROM {items} o WHERE o.attempt_id = i.attempt_id "  # noqa: S608
-        f"AND NOT EXISTS (SELECT 1 FROM {responses} r WHERE r.item_id = o.id)"
-    )
-    sql = (
-        f"SELECT {rows.columns(AttemptQuestion, 'i')}, {rows.columns(Attempt, 'a')}, "  # noqa: S608
-        f"EXISTS (SELECT 1 FROM {responses} r WHERE r.item_id = i.id), "
-        f"({unanswered} AND o.number > i.number), ({unanswered} AND o.number <> i.number) "
-        f"FROM {items} i JOIN {quote(Attempt._meta.db_table)} a ON a.id = i.attempt_id "
-        f"WHERE i.attempt_id = %s AND i.number = %s AND {owned}"
-    )
+    sql = _answer_target_sql(owned)
     with connection.cursor() as cursor:
         cursor.execute(sql, [attempt_id, number, *owned_params])
         row = cursor.fetchone()
@@ -224,6 +210,26 @@ def answer_target(*, attempt_id: int, number: int, owner: Owner | None) -> Answe
         answered=bool(answered),
         next_number=next_after if next_after is not None else next_before,
         sections=content.sections,
+    )
+
+
+@lru_cache(maxsize=8)
+def _answer_target_sql(owned: str) -> str:
+    """The statement for one owner condition (a handful of shapes): built once."""
+    quote = connection.ops.quote_name
+    items = quote(AttemptQuestion._meta.db_table)
+    responses = quote(Response._meta.db_table)
+    # Table names from the models, values as parameters.
+    unanswered = (
+        f"SELECT MIN(o.number) FROM {items} o WHERE o.attempt_id = i.attempt_id "  # noqa: S608
+        f"AND NOT EXISTS (SELECT 1 FROM {responses} r WHERE r.item_id = o.id)"
+    )
+    return (
+        f"SELECT {rows.columns(AttemptQuestion, 'i')}, {rows.columns(Attempt, 'a')}, "  # noqa: S608
+        f"EXISTS (SELECT 1 FROM {responses} r WHERE r.item_id = i.id), "
+        f"({unanswered} AND o.number > i.number), ({unanswered} AND o.number <> i.number) "
+        f"FROM {items} i JOIN {quote(Attempt._meta.db_table)} a ON a.id = i.attempt_id "
+        f"WHERE i.attempt_id = %s AND i.number = %s AND {owned}"
     )
 
 

@@ -104,3 +104,27 @@ def test_attempts_started_before_the_count_get_their_answers_counted(margin_quiz
     migration.count_answers(apps, schema_editor=None)
     assert Attempt.objects.get(pk=attempt.pk).answered == 3
     assert Attempt.objects.get(pk=untouched.pk).answered == 0
+
+
+def test_answers_read_before_the_others_were_counted_still_finish_the_attempt(margin_quiz):
+    """Each item read with its attempt as it stood before any answer (as ten requests
+    in flight at once would): the one that turns out to be last still scores it."""
+    owner = Owner(visitor="v")
+    attempt = services.attempt_start(quiz=margin_quiz, owner=owner)
+    targets = [
+        selectors.answer_target(attempt_id=attempt.pk, number=number, owner=owner)
+        for number in range(1, attempt.total + 1)
+    ]
+    for target in targets:
+        entry = target.item
+        assert entry.attempt.answered == 0  # stale for all but the first
+        if entry.question.kind == Question.Kind.NUMERIC:
+            answer = services.Answer(number=entry.solution.answer)
+        else:
+            right = entry.question.choices.filter(is_correct=True).values_list("pk", flat=True)
+            answer = services.Answer(choice_ids=tuple(right))
+        services.answer_submit(item=entry, answer=answer)
+    attempt.refresh_from_db()
+    assert attempt.is_finished
+    assert (attempt.answered, attempt.correct, attempt.percent) == (10, 10, 100)
+    assert Response.objects.filter(item__attempt=attempt).count() == 10
