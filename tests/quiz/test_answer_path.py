@@ -118,13 +118,30 @@ def test_answers_read_before_the_others_were_counted_still_finish_the_attempt(ma
     for target in targets:
         entry = target.item
         assert entry.attempt.answered == 0  # stale for all but the first
-        if entry.question.kind == Question.Kind.NUMERIC:
-            answer = services.Answer(number=entry.solution.answer)
-        else:
-            right = entry.question.choices.filter(is_correct=True).values_list("pk", flat=True)
-            answer = services.Answer(choice_ids=tuple(right))
-        services.answer_submit(item=entry, answer=answer)
+        services.answer_submit(item=entry, answer=_right(entry))
     attempt.refresh_from_db()
     assert attempt.is_finished
     assert (attempt.answered, attempt.correct, attempt.percent) == (10, 10, 100)
     assert Response.objects.filter(item__attempt=attempt).count() == 10
+
+
+def test_finishing_stores_the_score_rounded_half_up(margin_quiz):
+    """The score as stored, read back: 3 right of 8 is 37.5%, kept as 38 and a fail."""
+    owner = Owner(visitor="v")
+    attempt = services.attempt_start(quiz=margin_quiz, owner=owner)
+    for number in (1, 2, 3):
+        entry = selectors.answer_target(attempt_id=attempt.pk, number=number, owner=owner).item
+        services.answer_submit(item=entry, answer=_right(entry))
+    attempt.refresh_from_db()
+    attempt.total = 8  # as if the quiz had eight questions
+    services.attempt_finish(attempt=attempt)
+    stored = Attempt.objects.get(pk=attempt.pk)
+    assert (stored.correct, stored.percent, stored.passed) == (3, 38, False)
+    assert stored.finished_at == attempt.finished_at
+
+
+def _right(entry) -> services.Answer:
+    if entry.question.kind == Question.Kind.NUMERIC:
+        return services.Answer(number=entry.solution.answer)
+    right = entry.question.choices.filter(is_correct=True).values_list("pk", flat=True)
+    return services.Answer(choice_ids=tuple(right))
