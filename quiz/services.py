@@ -332,7 +332,6 @@ def attempt_finish(*, attempt: Attempt) -> Attempt:
     """
     count_correct, save_score = _finish_statements()
     attempt.finished_at = timezone.now()
-    fields = Attempt._meta
     with connection.cursor() as cursor:
         cursor.execute(count_correct, [attempt.pk])
         correct = cursor.fetchone()[0]
@@ -340,14 +339,17 @@ def attempt_finish(*, attempt: Attempt) -> Attempt:
         attempt.percent = (200 * correct + attempt.total) // (2 * attempt.total)
         attempt.passed = correct * 100 >= attempt.quiz.pass_mark * attempt.total
         values = [
-            fields.get_field(name).get_db_prep_save(getattr(attempt, name), connection)
-            for name in SCORE_FIELDS
+            f.get_db_prep_save(getattr(attempt, f.attname), connection) for f in _score_fields()
         ]
         cursor.execute(save_score, [*values, attempt.pk])
     return attempt
 
 
-SCORE_FIELDS = ("correct", "percent", "passed", "finished_at")
+@cache
+def _score_fields() -> list:
+    """The attempt's columns the score writes, in the UPDATE's order."""
+    names = ("correct", "percent", "passed", "finished_at")
+    return [Attempt._meta.get_field(name) for name in names]
 
 
 @cache
@@ -357,9 +359,7 @@ def _finish_statements() -> tuple[str, str]:
     item_key = Response._meta.get_field("item").column
     correct = Response._meta.get_field("is_correct").column
     attempt_key = items.get_field("attempt").column
-    assignments = ", ".join(
-        f"{quote(Attempt._meta.get_field(name).column)} = %s" for name in SCORE_FIELDS
-    )
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in _score_fields())
     # Table and column names from the models, values as parameters.
     return (
         f"SELECT COUNT(*) FROM {quote(Response._meta.db_table)} AS response "  # noqa: S608
