@@ -122,6 +122,70 @@ def test_the_end_of_a_lesson_marks_it_read_when_reached_with_javascript(page: Pa
     expect(card.locator(".read-mark")).to_have_text("Read")
 
 
+# Leaving the shared lesson page while its "Mark as read" fetch could set a new
+# visitor's first CSRF cookie: that cookie must not replace the one the next
+# page's forms are made for (static/js/leaving.js). Each test holds a request
+# with page.route, so the order is fixed, not left to timing.
+READ_FETCH = "**/progress/read/**"
+QUIZZES = "**/quiz/"
+
+
+def go_to_the_quiz_list(page: Page) -> None:
+    """Click Quiz in the main navigation, without waiting for a page held by a route."""
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Quiz").click(
+        no_wait_after=True
+    )
+
+
+def start_from_the_quiz_list(page: Page, base_url: str) -> None:
+    expect(page).to_have_url(base_url + "/quiz/")
+    page.locator(".quiz-card-title").get_by_role("link").first.click()
+    page.get_by_role("button", name="Start the quiz").click()  # its form's CSRF check passes
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Question 1 of \d+$"))
+
+
+def wait_until(page: Page, condition, *, seconds: float = 5) -> None:
+    """Let Playwright run (route handlers and events arrive meanwhile) until condition()."""
+    for _ in range(int(seconds * 50)):
+        if condition():
+            return
+        page.wait_for_timeout(20)
+    raise AssertionError(f"still waiting after {seconds} s")
+
+
+def test_a_lesson_page_being_left_starts_no_read_fetch(page: Page, base_url):
+    fetches = []
+    page.on("request", lambda request: "/progress/read/" in request.url and fetches.append(request))
+    held = []
+    page.route(QUIZZES, lambda route: held.append(route))
+    page.goto(base_url + LESSON_4_URL)
+    go_to_the_quiz_list(page)
+    wait_until(page, lambda: held)  # the quiz list is asked for, and not yet answered
+    page.mouse.wheel(0, 100_000)  # to the end of the lesson, still on screen
+    page.wait_for_timeout(600)  # htmx looks for revealed elements every 200 ms
+    assert fetches == []
+    held[0].continue_()
+    start_from_the_quiz_list(page, base_url)
+
+
+def test_a_read_fetch_in_flight_is_dropped_before_the_next_page_is_asked_for(page: Page, base_url):
+    dropped = []
+    page.on("requestfailed", lambda request: dropped.append(request.url))
+    held_fetch, held_page = [], []
+    page.route(READ_FETCH, lambda route: held_fetch.append(route))
+    page.route(QUIZZES, lambda route: held_page.append(route))
+    page.goto(base_url + LESSON_4_URL)
+    page.locator("#lesson-progress").scroll_into_view_if_needed()
+    wait_until(page, lambda: held_fetch)  # the fetch is on its way, with no answer yet
+    go_to_the_quiz_list(page)
+    wait_until(page, lambda: held_page)
+    # Dropped by the page it came from, while the next page has no answer yet.
+    wait_until(page, lambda: dropped)
+    assert dropped == [held_fetch[0].request.url]
+    held_page[0].continue_()
+    start_from_the_quiz_list(page, base_url)
+
+
 def test_mark_as_read_is_a_plain_form_without_javascript(browser: Browser, base_url):
     page = new_page(browser, base_url, javascript=False)
     page.goto(LESSON_4_URL)
