@@ -1,9 +1,6 @@
 // A page being left starts no request that may set a cookie, and drops one in
-// flight. The shared lesson page fetches the "Mark as read" form when its end
-// comes into view, and for a new visitor that reply sets their first CSRF
-// cookie. Clicking on to the quiz at that moment sent both requests without a
-// cookie; if the fetch's cookie landed last, it replaced the one the quiz page's
-// form was made for, and "Start the quiz" failed its CSRF check.
+// flight: a new visitor's first CSRF cookie, landing after the next page's,
+// would fail that page's forms (docs/architecture.md, "Sections").
 // Elements marked data-sets-cookie are the ones that matter.
 (() => {
   let leaving = false;

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from quiz import selectors, services
+from quiz.forms import AnswerForm
 from quiz.models import Attempt, Question, Response
 from quiz.visitors import Owner
 from tests.quiz.conftest import answer_all, item, question_url, right_answer, start, wrong_answer
@@ -141,7 +142,7 @@ def test_finishing_stores_the_score_rounded_half_up(margin_quiz):
 
 
 def _right(entry) -> services.Answer:
-    if entry.question.kind == Question.Kind.NUMERIC:
-        return services.Answer(number=entry.solution.answer)
-    right = entry.question.choices.filter(is_correct=True).values_list("pk", flat=True)
-    return services.Answer(choice_ids=tuple(right))
+    """The right answer, as the form reads it from the post a learner would send."""
+    form = AnswerForm(right_answer(entry), item=entry)
+    assert form.is_valid(), form.errors
+    return form.answer()
