@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "lessons",
     "quiz",
     "simulator",
+    # The simulator's faces, each a room of its own (docs/architecture.md).
+    "simulator.sandbox",
+    "simulator.tools",
+    "simulator.replay",
 ]
 
 MIDDLEWARE = [

@@ -2,16 +2,18 @@ from django.contrib import admin
 from django.urls import include, path
 
 from academy import views as site_views
+from accounts import urls as account_urls
+from lessons import urls as lesson_urls
 from lessons import views as lesson_views
 
 urlpatterns = [
     path("", lesson_views.home, name="home"),
     path("learn/", include("lessons.urls")),
-    path("strategies/", include("lessons.strategy_urls")),
+    path("strategies/", include(lesson_urls.strategies)),
     path("quiz/", include("quiz.urls")),
     path("simulator/", include("simulator.urls")),
-    path("tools/", include("simulator.tool_urls")),
-    path("progress/", include("accounts.progress_urls")),
+    path("tools/", include("simulator.tools.urls")),
+    path("progress/", include(account_urls.progress)),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -10,3 +10,15 @@ urlpatterns = [
     path("data/delete/", views.delete, name="delete"),
     path("data/deleted/", views.deleted, name="deleted"),
 ]
+
+# A learner's progress and review (/progress/, the "progress" namespace).
+progress = (
+    [
+        path("", views.progress, name="index"),
+        path("read/<int:lesson_id>/", views.mark_read, name="read"),
+        path("review/", views.review, name="review"),
+        path("review/next/", views.review_next, name="review_next"),
+        path("review/<int:attempt_id>/", views.review_question, name="review_question"),
+    ],
+    "progress",
+)

@@ -2,7 +2,7 @@
 
 Run from the repository root: ``python bench/engine_bench.py``. Prints the median
 of several repeats for each size and the growth ratios; linear time shows as
-ratios near 10. Then a row per venue (`simulator.venues`): the same accounts under
+ratios near 10. Then a row per venue (`simulator.engine.venues`): the same accounts under
 that venue's rule, half of them isolated, with the venue's own BTC and ETH tables,
 and each venue's time relative to Binance's at 1,000 positions.
 """
@@ -17,10 +17,12 @@ from itertools import pairwise
 from pathlib import Path
 
 try:
-    from simulator import engine, venues
+    from simulator import engine
+    from simulator.engine import venues
 except ImportError:  # not installed: run from a checkout
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from simulator import engine, venues
+    from simulator import engine
+    from simulator.engine import venues
 
 SIZES = (10, 100, 1000)
 REPEATS = 7

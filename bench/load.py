@@ -145,7 +145,7 @@ def tools_results() -> list[str]:
     """A result address of each Tools calculator, as its form puts it in the bar."""
     from django.http import QueryDict
 
-    from simulator.tool_forms import LiquidationForm, PnlForm, PositionSizeForm
+    from simulator.tools.forms import LiquidationForm, PnlForm, PositionSizeForm
 
     calculations = [
         (
@@ -332,7 +332,7 @@ def main() -> int:
     base = args.url.rstrip("/")
 
     headers, _ = prepare(count=0)  # a visitor with a session, for the simulator's posts
-    from simulator.forms import SimulatorForms
+    from simulator.sandbox.forms import SimulatorForms
     from simulator.selectors import preset_data
 
     share_url = SimulatorForms(preset_data("two-isolated")).share_url

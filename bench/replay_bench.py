@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from simulator.engine import Account, Mode, Position, with_mode
-from simulator.replay import PathPoint, replay
+from simulator.engine.replay import PathPoint, replay
 
 BUDGET = 12
 SYMBOLS = {"BTC": 60000, "ETH": 3000, "SOL": 150, "XRP": 2, "DOGE": Decimal("0.2")}

@@ -408,7 +408,7 @@ def mixed_load_scripts(answers_needed: int, parts: int) -> tuple[list[tuple[str,
     how many other requests come between two answers."""
     import load
 
-    from simulator.forms import SimulatorForms
+    from simulator.sandbox.forms import SimulatorForms
     from simulator.selectors import preset_data
 
     headers, _ = load.prepare(count=0)

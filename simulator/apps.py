@@ -12,14 +12,11 @@ class SimulatorConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: they need the app registry ready.
         from core.content import register_loader
-        from lessons.registry import register_embed
         from simulator.content import load_paths, load_presets
-        from simulator.lesson_widget import SimulatorEmbed
 
         # Presets load first: lessons' widgets name them.
         register_loader(name="presets", order=10, load=load_presets)
         register_loader(name="paths", order=11, load=load_paths)  # they name presets
-        register_embed("simulator", SimulatorEmbed())
         for name, signal in [("save", post_save), ("delete", post_delete)]:
             signal.connect(
                 _preset_changed, sender="simulator.Preset", dispatch_uid=f"preset-{name}"

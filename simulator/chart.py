@@ -170,7 +170,7 @@ class ReplayChart:
 
 
 def replay_chart(*, series: list, names: tuple[str, ...]) -> ReplayChart:
-    """`series` are (label, simulator.replay.Replay) pairs; `names` label the positions."""
+    """`series` are (label, simulator.engine.replay.Replay) pairs; `names` label the positions."""
     end = max(float(result.final.time) for _, result in series)
     equities = [float(equity) for _, result in series for _, equity in result.curve]
     y_min, y_max = min([0.0, *equities]), max([1.0, *equities])

@@ -18,8 +18,8 @@ from django.http import QueryDict
 from pydantic_core import PydanticCustomError
 
 from core.content import ContentRun
-from simulator.forms import MAX_POSITIONS, PREFIX, SimulatorForms
 from simulator.models import Preset, PricePath
+from simulator.sandbox.forms import MAX_POSITIONS, PREFIX, SimulatorForms
 from simulator.selectors import stored_slugs
 
 FILE_NAME = "presets.yaml"
@@ -231,7 +231,7 @@ def path_snapshot(row: PricePath) -> dict[str, Any]:
 def load_paths(run: ContentRun) -> None:
     """content/paths.yaml: ready-made price paths for the replay, each checked by
     replaying it on its account (which is loaded first, from presets.yaml)."""
-    from simulator.replay_forms import ReplayForms  # it imports the models' selectors
+    from simulator.replay.forms import ReplayForms  # it imports the models' selectors
 
     path = run.root / PATHS_FILE
     if not path.exists():

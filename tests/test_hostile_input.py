@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quiz.models import Quiz
-from simulator.forms import PositionForm
+from simulator.sandbox.forms import PositionForm
 from simulator.selectors import preset_data
-from simulator.tool_forms import LiquidationForm, PnlForm, PositionSizeForm
+from simulator.tools.forms import LiquidationForm, PnlForm, PositionSizeForm
 from tests.conftest import LESSON_4_URL
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.http import QueryDict
 
 from core.numbers import money, number
-from simulator.replay import Event, EventKind, Replay
-from simulator.replay_forms import ReplayForms
+from simulator.engine.replay import Event, EventKind, Replay
+from simulator.replay.forms import ReplayForms
 
 STRATEGIES = settings.CONTENT_DIR / "strategies"
 

@@ -18,7 +18,7 @@ from simulator.engine import (
     explain_liquidation_price,
     liquidation_price,
 )
-from simulator.venues import VENUES
+from simulator.engine.venues import VENUES
 
 LESSON = (Path(settings.CONTENT_DIR) / "intermediate" / "05-mark-price.md").read_text()
 URL = "/learn/intermediate/mark-price/"

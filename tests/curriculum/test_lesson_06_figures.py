@@ -19,7 +19,7 @@ from simulator.engine import (
     liquidation_price,
     with_funding,
 )
-from simulator.venues import VENUES
+from simulator.engine.venues import VENUES
 
 LESSON = (Path(settings.CONTENT_DIR) / "intermediate" / "06-funding-rates.md").read_text()
 URL = "/learn/intermediate/funding-rates/"

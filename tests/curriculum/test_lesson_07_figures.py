@@ -1,6 +1,6 @@
 """Lesson 7, "Fees and Your Liquidation Price": every figure it prints is the engine's,
 recomputed here, formatted as the lesson writes it, and looked up in its text; the
-rates it quotes are the venues' (simulator/venues.py)."""
+rates it quotes are the venues' (simulator/engine/venues.py)."""
 
 import re
 from decimal import Decimal
@@ -22,7 +22,7 @@ from simulator.engine import (
     trading_fee,
     with_fees,
 )
-from simulator.venues import VENUES, get_venue
+from simulator.engine.venues import VENUES, get_venue
 from tests.curriculum.formats import MINUS, TIMES, cents, dollars, rate
 
 LESSON_FILE = (

@@ -10,7 +10,7 @@ import pytest
 from quiz.computations import COMPUTATIONS
 from quiz.models import Quiz
 from simulator.engine import Account, Position, bankruptcy_price, liquidation_fee
-from simulator.venues import get_venue
+from simulator.engine.venues import get_venue
 from tests.curriculum.quiz_checks_7_8 import (
     check_numeric_questions,
     check_shape,

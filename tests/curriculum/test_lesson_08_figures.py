@@ -19,7 +19,7 @@ from simulator.engine import (
     liquidation_price,
     maintenance_amounts,
 )
-from simulator.venues import VENUES, get_venue
+from simulator.engine.venues import VENUES, get_venue
 from tests.curriculum.formats import MINUS, TIMES, cents, dollars, leverage, rate
 
 LESSON_FILE = (

@@ -12,7 +12,7 @@ import pytest
 from quiz.computations import COMPUTATIONS
 from quiz.models import Question, Quiz
 from simulator.engine import maintenance_amounts
-from simulator.venues import get_venue
+from simulator.engine.venues import get_venue
 from tests.curriculum.quiz_checks_7_8 import (
     check_numeric_questions,
     check_shape,

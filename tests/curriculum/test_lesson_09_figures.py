@@ -15,7 +15,7 @@ from simulator.engine import (
     liquidation_fee,
     liquidation_price,
 )
-from simulator.venues import get_venue
+from simulator.engine.venues import get_venue
 from tests.simulator.test_lesson_figures import cents, dollars, one_decimal_percent, whole
 
 LESSON = (settings.CONTENT_DIR / "intermediate" / "09-how-liquidation-happens.md").read_text()

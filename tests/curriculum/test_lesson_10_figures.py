@@ -20,7 +20,7 @@ from simulator.engine import (
     with_fees,
     with_funding,
 )
-from simulator.venues import get_venue
+from simulator.engine.venues import get_venue
 from tests.simulator.test_lesson_figures import dollars, one_decimal_percent, whole
 
 LESSON = (settings.CONTENT_DIR / "intermediate" / "10-hedging-in-cross-margin.md").read_text()

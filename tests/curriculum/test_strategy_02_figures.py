@@ -23,7 +23,7 @@ from simulator.engine import (
     trading_fee,
     with_funding,
 )
-from simulator.venues import get_venue
+from simulator.engine.venues import get_venue
 from tests.curriculum.strategy_checks import (
     about,
     cash,

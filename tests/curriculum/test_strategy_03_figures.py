@@ -20,7 +20,7 @@ from simulator.engine import (
     liquidation_prices,
     trading_fee,
 )
-from simulator.venues import get_venue
+from simulator.engine.venues import get_venue
 from tests.curriculum.strategy_checks import about, cash, liquidations, one_place, page, replayed
 
 PAGE = page("03-scaling-in.md")

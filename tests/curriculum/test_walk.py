@@ -17,7 +17,7 @@ from django.test import Client
 from lessons.models import Lesson, Level
 from lessons.registry import find_embeds
 from quiz.models import Attempt, Question, Quiz
-from simulator.lesson_widget import outcome, read_widget
+from simulator.sandbox.widgets import outcome, read_widget
 from simulator.selectors import preset
 from tests.quiz.conftest import question_url, right_answer
 

@@ -1,6 +1,6 @@
 """Properties of the margin engine over random accounts (hypothesis).
 
-The accounts follow every venue's rule (`simulator.venues`), with the venue's own
+The accounts follow every venue's rule (`simulator.engine.venues`), with the venue's own
 tables among the bracket lists, and isolated margins above and below the initial
 margin (fees and funding take from it). Venue-specific properties (each venue's
 formula, fees and funding, the breakdown) are in test_venues.py.
@@ -23,7 +23,7 @@ from simulator.engine import (
     liquidation_price,
     liquidation_prices,
 )
-from simulator.venues import VENUES, get_venue
+from simulator.engine.venues import VENUES, get_venue
 
 D = Decimal
 HAIR = D("1e-9")  # relative to the price

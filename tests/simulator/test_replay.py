@@ -1,5 +1,5 @@
 """Replaying an account along a path: hand-worked cases, the engine's single-price
-results at every step, and properties (simulator/replay.py, docs/engine.md)."""
+results at every step, and properties (simulator/engine/replay.py, docs/engine.md)."""
 
 from decimal import Decimal
 
@@ -17,7 +17,7 @@ from simulator.engine import (
     liquidation_price,
     with_mode,
 )
-from simulator.replay import EventKind, PathPoint, replay
+from simulator.engine.replay import EventKind, PathPoint, replay
 
 D = Decimal
 CENT = D("0.01")
@@ -293,6 +293,8 @@ def test_the_trader_never_loses_more_than_the_account(account, steps):
     for mode in (Mode.ISOLATED, Mode.CROSS):
         result = replay(with_mode(account, mode), points)
         for moment in result.moments:
-            assert moment.lost <= account.balance
+            # Margins of 28 significant digits summed in another order can differ in the last
+            # digit (1E-25 here); the same tolerance as the equity check below.
+            assert moment.lost <= account.balance + D("1E-12")
             if not moment.open:  # all gone: what is left is the balance less the margins lost
                 assert abs(moment.equity - (account.balance - moment.lost)) < D("1E-12")

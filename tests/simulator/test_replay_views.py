@@ -1,5 +1,5 @@
 """The replay view: paths ready-made, typed and uploaded; the scrubber with and without
-htmx; what is refused and how (simulator/replay_views.py, replay_forms.py, paths.py)."""
+htmx; what is refused and how (simulator/replay/, simulator/engine/paths.py)."""
 
 import re
 from decimal import Decimal
@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.content import load_content
 from simulator.engine import Account, Mode, Position, liquidation_price
+from simulator.engine.paths import MAX_POINTS, PathError, points_from_csv, waypoints
 from simulator.models import PricePath, UploadedPath
-from simulator.paths import MAX_POINTS, PathError, points_from_csv, waypoints
 from simulator.selectors import preset_data
 from tests.conftest import LESSON_4_URL
 from tests.content_files import edit, problems_of

@@ -10,7 +10,6 @@ import pytest
 from django.test import Client
 
 from core.numbers import money, number, percent, price
-from simulator import tool_forms
 from simulator.engine import (
     Account,
     Position,
@@ -23,8 +22,9 @@ from simulator.engine import (
     trading_fee,
     with_funding,
 )
-from simulator.tools import liquidation_compute, signed
-from simulator.venues import VENUES, get_venue
+from simulator.engine.venues import VENUES, get_venue
+from simulator.tools import forms as tool_forms
+from simulator.tools.calculators import liquidation_compute, signed
 
 pytestmark = pytest.mark.django_db
 D = Decimal

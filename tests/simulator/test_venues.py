@@ -1,6 +1,6 @@
 """Venue rules, fees, funding and the liquidation-price breakdown.
 
-Every published worked example of the venues in `simulator.venues` is reproduced
+Every published worked example of the venues in `simulator.engine.venues` is reproduced
 here to its published precision, with its source; then the venues' data, fees and
 funding, the breakdown, and properties over random positions (hypothesis).
 
@@ -38,7 +38,7 @@ from simulator.engine import (
     with_funding,
     with_mode,
 )
-from simulator.venues import OKX_FACE_VALUES, VENUES, Venue, base_asset, get_venue
+from simulator.engine.venues import OKX_FACE_VALUES, VENUES, Venue, base_asset, get_venue
 
 D = Decimal
 CENT = D("0.01")

@@ -6,12 +6,12 @@ from django.test import Client
 from django.utils.html import escape
 
 from core.numbers import money, price
-from simulator import forms as simulator_forms
 from simulator.engine import Account, Position, evaluate
+from simulator.engine.venues import VENUES, get_venue
 from simulator.models import Preset
+from simulator.sandbox import forms as simulator_forms
+from simulator.sandbox.services import simulate
 from simulator.selectors import preset_data
-from simulator.services import simulate
-from simulator.venues import VENUES, get_venue
 from tests.conftest import LESSON_4_URL
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,98 @@
+"""The replay: one account, isolated and all-cross, on one price path, step by step.
+
+- /simulator/replay/          GET: the page for the replay in the address (cached).
+- /simulator/replay/step/     GET from htmx: the state at one step, for the scrubber.
+- /simulator/replay/upload/   POST: a CSV path; 303 to its replay's address.
+"""
+
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from core.page_cache import render_cached_page
+from simulator import pages
+from simulator.replay.forms import SCENARIO, ReplayForms, UploadForm, store_upload
+from simulator.selectors import path_presets
+
+TEMPLATE = "replay/replay.html"
+
+
+def _context(forms: ReplayForms, *, upload_form: UploadForm | None = None) -> dict:
+    step = forms.step
+    outcome = forms.outcome
+    states = outcome.at(step) if outcome else ()  # each mode's state: an engine run each
+    scenario = forms.scenario_fields if forms.data.get("account") == SCENARIO else {}
+    return pages.context(
+        errors=forms.errors + (_upload_errors(upload_form) if upload_form else []),
+        breadcrumbs=[("Simulator", reverse("simulator:index")), ("Replay", None)],
+        simulator_url=reverse("simulator:index") + "?" + urlencode(scenario) if scenario else "",
+        current_x=outcome.chart.x(states[0].moment.time) if outcome else "",
+        prices=outcome.prices(step) if outcome else [],
+        forms=forms,
+        upload_form=upload_form or UploadForm(),
+        outcome=outcome,
+        step=step,
+        states=states,
+        step_url=forms.url(step=step) if outcome else "",
+        previous_url=forms.url(step=step - 1) if outcome and step > 0 else "",
+        next_url=forms.url(step=step + 1) if outcome and step < outcome.last_step else "",
+        paths=lambda: list(path_presets().values()),
+    )
+
+
+def _upload_errors(form: UploadForm) -> list[tuple[str, str]]:
+    return [("id_file", message) for message in form.errors.get("file", [])]
+
+
+@require_safe
+def replay(request: HttpRequest) -> HttpResponse:
+    # The address is the whole replay, so its page is the same for everyone.
+    return pages.address_page(
+        request,
+        prefix="replay",
+        template_name=TEMPLATE,
+        build_context=lambda: _context(ReplayForms(request.GET)),
+    )
+
+
+@require_safe
+def replay_step(request: HttpRequest) -> HttpResponse:
+    """The scrubber's fragment: the chart and the state at the step in the address."""
+    forms = ReplayForms(request.GET)
+    if not request.htmx or forms.outcome is None:
+        # Only htmx asks here; anyone else gets the whole page for the same address.
+        return redirect(
+            forms.url(step=forms.step) if forms.outcome else reverse("simulator:replay")
+        )
+    response = render_cached_page(
+        request,
+        key=pages.query_key("replay-step", request),
+        template_name=f"{TEMPLATE}#replay-step-response",
+        build_context=lambda: _context(forms),
+    )
+    response["HX-Replace-Url"] = forms.url(step=forms.step)
+    return response
+
+
+@require_POST
+def replay_upload(request: HttpRequest) -> HttpResponse:
+    """A CSV path: stored under its hash and replayed at its own address, or the
+    page again with what is wrong (nothing stored) and the account kept."""
+    upload_form = UploadForm(request.POST, request.FILES)
+    query = request.POST.copy()
+    query.pop("csrfmiddlewaretoken", None)
+    if upload_form.is_valid():
+        points = upload_form.cleaned_data["file"]
+        query["upload"] = "pending"
+        forms = ReplayForms(query, upload_points=points)
+        if forms.outcome is not None:
+            forms.upload_key = store_upload(points)
+            return HttpResponseRedirect(forms.url(), status=303)
+        context = _context(forms, upload_form=upload_form)
+        return render(request, TEMPLATE, context, status=422)
+    query.pop("upload", None)
+    forms = ReplayForms(query)
+    return render(request, TEMPLATE, _context(forms, upload_form=upload_form), status=422)

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from simulator.tools import views
+
+app_name = "tools"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("liquidation-price/", views.liquidation_price, name="liquidation_price"),
+    path(
+        "liquidation-price/results/",
+        views.liquidation_price_results,
+        name="liquidation_price_results",
+    ),
+    path("position-size/", views.position_size, name="position_size"),
+    path("position-size/results/", views.position_size_results, name="position_size_results"),
+    path("pnl/", views.pnl, name="pnl"),
+    path("pnl/results/", views.pnl_results, name="pnl_results"),
+]
