@@ -243,6 +243,11 @@ STORAGES = {
 # Lessons, quizzes and presets as files (docs/authoring.md); `manage.py load_content` loads them.
 CONTENT_DIR = Path(os.environ.get("ACADEMY_CONTENT_DIR", BASE_DIR / "content"))
 
+# Uploaded price paths (simulator/replay/uploads.py): new paths kept per hour, for one
+# visitor and for everyone together; a path unopened for 30 days is removed.
+REPLAY_UPLOADS_PER_VISITOR_HOUR = 20
+REPLAY_UPLOADS_PER_HOUR = 500
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -2,6 +2,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import LoadedFromContent
 
@@ -86,12 +87,16 @@ class PricePath(LoadedFromContent):
 class UploadedPath(models.Model):
     """A price path uploaded as CSV, kept so that its replay has an address to share.
 
-    Keyed by the hash of its points: the same file uploaded twice is one row.
+    Keyed by the hash of its points: the same file uploaded twice is one row. Limits
+    and removal when unused: simulator/replay/uploads.py.
     """
 
     key = models.CharField(max_length=32, primary_key=True)
     points = models.JSONField()
-    created = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    last_used = models.DateTimeField(default=timezone.now, db_index=True)
+    # A keyed hash of the uploader's address, to cap what one visitor adds per hour.
+    uploader = models.CharField(max_length=64, blank=True, db_index=True)
 
     def __str__(self) -> str:
         return f"Uploaded path {self.key}"

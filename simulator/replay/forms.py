@@ -7,8 +7,6 @@ The account is a simulator preset (`account=<slug>`) or, with `account=scenario`
 the simulator's own fields carried over from the simulator.
 """
 
-import hashlib
-import json
 from collections.abc import Mapping
 from decimal import Decimal
 from urllib.parse import urlencode
@@ -25,15 +23,13 @@ from simulator.engine.paths import (
     MAX_POINTS,
     MAX_UPLOAD_BYTES,
     PathError,
-    as_json,
-    from_json,
     points_from_csv,
     points_from_waypoints,
     waypoint_lines,
 )
 from simulator.fields import NumberField
-from simulator.models import UploadedPath
 from simulator.replay.services import ReplayOutcome, replay_scenario
+from simulator.replay.uploads import uploaded_points
 from simulator.sandbox.forms import SimulatorForms
 from simulator.selectors import path_preset, path_presets, presets, stored_preset
 
@@ -234,7 +230,9 @@ class ReplayForms:
         cleaned = self.path_form.cleaned_data
         if self.upload_key:
             points = (
-                self.upload_points if self.upload_points is not None else _uploaded(self.upload_key)
+                self.upload_points
+                if self.upload_points is not None
+                else uploaded_points(key=self.upload_key)
             )
             if points is None:
                 self.problems.append(
@@ -308,19 +306,6 @@ class ReplayForms:
         else:
             fields += [(name, data.get(name, "")) for name in PATH_FIELDS]
         return fields
-
-
-def _uploaded(key: str) -> list | None:
-    row = UploadedPath.objects.filter(key=key[:32]).first()
-    return None if row is None else from_json(row.points)
-
-
-def store_upload(points: list) -> str:
-    """Keep an uploaded path under the hash of its points; returns its key."""
-    data = as_json(points)
-    key = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:32]
-    UploadedPath.objects.get_or_create(key=key, defaults={"points": data})
-    return key
 
 
 def path_problems(*, account: str, data: object) -> dict[str, list[str]]:

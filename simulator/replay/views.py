@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core.page_cache import render_cached_page
 from simulator import pages
-from simulator.replay.forms import SCENARIO, ReplayForms, UploadForm, store_upload
+from simulator.replay.forms import SCENARIO, ReplayForms, UploadForm
+from simulator.replay.uploads import UploadRefused, upload_store, uploader_of
 from simulator.selectors import path_presets
 
 TEMPLATE = "replay/replay.html"
@@ -89,7 +90,14 @@ def replay_upload(request: HttpRequest) -> HttpResponse:
         query["upload"] = "pending"
         forms = ReplayForms(query, upload_points=points)
         if forms.outcome is not None:
-            forms.upload_key = store_upload(points)
+            try:
+                forms.upload_key = upload_store(points=points, uploader=uploader_of(request))
+            except UploadRefused as refused:
+                # Nothing kept; the page again with what was typed and why.
+                upload_form.add_error("file", refused.message)
+                query.pop("upload")
+                context = _context(ReplayForms(query), upload_form=upload_form)
+                return render(request, TEMPLATE, context, status=429)
             return HttpResponseRedirect(forms.url(), status=303)
         context = _context(forms, upload_form=upload_form)
         return render(request, TEMPLATE, context, status=422)
