@@ -100,14 +100,14 @@ def btc_long(
     )
 
 
-def liquidation_at(account: Account, marks=None) -> Decimal:
+def liquidation_of(account: Account, marks=None) -> Decimal:
     """The first position's liquidation price, which the question's setup guarantees."""
     price = liquidation_price(account, 0, marks)
     assert price is not None  # an isolated long above 1x always has one
     return price
 
 
-def bankruptcy_at(account: Account) -> Decimal:
+def bankruptcy_of(account: Account) -> Decimal:
     """The first position's bankruptcy price, which the question's setup guarantees."""
     price = bankruptcy_price(account, 0)
     assert price is not None  # an isolated long above 1x always has one

@@ -26,9 +26,9 @@ from quiz.computations._market import (
     BYBIT,
     HUNDRED,
     OKX,
-    bankruptcy_at,
+    bankruptcy_of,
     btc_long,
-    liquidation_at,
+    liquidation_of,
     risen,
 )
 from simulator.engine import Account, explain_liquidation_price, liquidation_fee, trading_fee
@@ -133,8 +133,8 @@ def round_trip_fee(figures: Figures) -> Result:
 def bybit_liquidation_fee(figures: Figures) -> Result:
     account = _long_on(BYBIT, figures)
     position = account.positions[0]
-    bankruptcy = bankruptcy_at(account)
-    liquidation = liquidation_at(account)
+    bankruptcy = bankruptcy_of(account)
+    liquidation = liquidation_of(account)
     return Result(
         # Bybit closes a liquidated position with the taker fee, on its value at the
         # bankruptcy price (docs/lessons/07-fees-and-liquidation.md).
@@ -176,7 +176,7 @@ def okx_liquidation_price(figures: Figures) -> Result:
     account = _long_on(OKX, figures)
     position = account.positions[0]
     taker = account.effective_taker_fee
-    answer = liquidation_at(account)
+    answer = liquidation_of(account)
     textbook = explain_liquidation_price(account, 0).textbook
     assert textbook is not None
     twice = btc_long(OKX, position.notional, position.leverage, taker_fee=2 * taker)
@@ -185,8 +185,8 @@ def okx_liquidation_price(figures: Figures) -> Result:
         answer=answer,
         mistakes={
             "textbook": textbook,
-            "fee_twice": liquidation_at(twice),
-            "bankruptcy": bankruptcy_at(account),
+            "fee_twice": liquidation_of(twice),
+            "bankruptcy": bankruptcy_of(account),
         },
         working={
             "textbook": textbook,

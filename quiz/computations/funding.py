@@ -6,6 +6,7 @@ Every position is BTC opened at 60,000 on an 8-hour venue (Binance, Bybit, OKX: 
 payments a day), the mark staying at the entry unless a figure moves it.
 """
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from quiz.computations._computation import (
@@ -23,7 +24,7 @@ from quiz.computations._market import (
     HOURS_PER_DAY,
     alone,
     cents,
-    liquidation_at,
+    liquidation_of,
     on_margin,
     sized,
 )
@@ -31,18 +32,25 @@ from simulator.engine import Account, Side, funding_payment, with_funding
 
 PAYMENTS_PER_DAY = 3
 
-# A mistake in paying funding over days is the same sum with one thing changed: how
-# many payments a day, or the scale of the rate (-1 turns paying into receiving;
-# BY_LEVERAGE, 1 / leverage, works each payment out on the margin instead of the
-# position's value).
-BY_LEVERAGE = "1 / leverage"
-PAID = (PAYMENTS_PER_DAY, Decimal(1))
-SLIPS: dict[str, tuple[int, Decimal | str]] = {
-    "before_funding": (0, Decimal(1)),
-    "wrong_sign": (PAYMENTS_PER_DAY, Decimal(-1)),
-    "one_per_day": (1, Decimal(1)),
-    "hourly": (HOURS_PER_DAY, Decimal(1)),
-    "on_margin": (PAYMENTS_PER_DAY, BY_LEVERAGE),
+
+@dataclass(frozen=True, slots=True)
+class _Reckoning:
+    """How days of funding are worked out. A mistake is the same sum reckoned with one
+    thing changed: the payments a day, the sign (receiving instead of paying), or each
+    payment worked out on the margin (the rate over the leverage)."""
+
+    per_day: int = PAYMENTS_PER_DAY
+    sign: int = 1
+    on_margin: bool = False
+
+
+RIGHT = _Reckoning()
+SLIPS = {
+    "before_funding": _Reckoning(per_day=0),
+    "wrong_sign": _Reckoning(sign=-1),
+    "one_per_day": _Reckoning(per_day=1),
+    "hourly": _Reckoning(per_day=HOURS_PER_DAY),
+    "on_margin": _Reckoning(on_margin=True),
 }
 
 # The figures of the questions on days of funding.
@@ -134,20 +142,18 @@ def funding_payment_at_mark(figures: Figures) -> Result:
     )
 
 
-def _funded(side: Side, figures: Figures, slip: tuple[int, Decimal | str] = PAID) -> Account:
-    """The isolated position worth `size`, alone in its account, after `days` of funding:
-    the given number of payments a day, at the figures' rate times the given scale."""
+def _funded(side: Side, figures: Figures, reckoning: _Reckoning = RIGHT) -> Account:
+    """The isolated position worth `size`, alone in its account, after `days` of funding
+    at `rate`, the mark staying at the entry."""
     size, leverage, rate = numbers(figures, "size", "leverage", "rate")
-    per_day, scale = slip
-    if scale == BY_LEVERAGE:
-        scale = 1 / leverage
+    scale = 1 / leverage if reckoning.on_margin else Decimal(reckoning.sign)
     account = alone(on_margin(BTC, side, BTC_PRICE, size / leverage, leverage))
-    payments = int(number_of(figures, "days")) * per_day
+    payments = int(number_of(figures, "days")) * reckoning.per_day
     return with_funding(account, rates={BTC: rate / 100 * scale}, intervals=payments)
 
 
-def _margin_after(side: Side, figures: Figures, slip: tuple[int, Decimal | str] = PAID) -> Decimal:
-    return _funded(side, figures, slip).positions[0].isolated_margin
+def _margin_after(side: Side, figures: Figures, reckoning: _Reckoning = RIGHT) -> Decimal:
+    return _funded(side, figures, reckoning).positions[0].isolated_margin
 
 
 def _payments(figures: Figures) -> Decimal:
@@ -219,9 +225,9 @@ def liquidation_after_funding(figures: Figures) -> Result:
     margin = _margin_after(Side.LONG, figures, SLIPS["before_funding"])
     margin_after = _margin_after(Side.LONG, figures)
     slips = ("before_funding", "one_per_day", "on_margin", "wrong_sign")
-    mistakes = {key: liquidation_at(_funded(Side.LONG, figures, SLIPS[key])) for key in slips}
+    mistakes = {key: liquidation_of(_funded(Side.LONG, figures, SLIPS[key])) for key in slips}
     return Result(
-        answer=liquidation_at(_funded(Side.LONG, figures)),
+        answer=liquidation_of(_funded(Side.LONG, figures)),
         mistakes=mistakes,
         working={
             "margin": margin,

@@ -29,10 +29,10 @@ from quiz.computations._market import (
     BTC,
     BTC_PRICE,
     alone,
-    bankruptcy_at,
+    bankruptcy_of,
     cents,
     fallen,
-    liquidation_at,
+    liquidation_of,
     sized,
 )
 from simulator.engine import (
@@ -89,8 +89,8 @@ def lesson_liquidation_price(figures: Figures) -> Result:
     quantity, entry, leverage = numbers(figures, "quantity", "entry", "leverage")
     account = alone(Position(BTC, Side.LONG, quantity, entry, leverage))
     position = account.positions[0]
-    price = liquidation_at(account)
-    bankrupt = bankruptcy_at(account)
+    price = liquidation_of(account)
+    bankrupt = bankruptcy_of(account)
     return Result(
         answer=price,
         mistakes={
@@ -211,7 +211,7 @@ def _gap(figures: Figures) -> tuple[Account, Position, Decimal, Decimal]:
 def gap_shortfall(figures: Figures) -> Result:
     account, position, gap, bankrupt = _gap(figures)
     loss = -position.unrealized_pnl(gap)
-    liquidation = liquidation_at(account)
+    liquidation = liquidation_of(account)
     return Result(
         answer=cents(loss - position.isolated_margin),
         mistakes={

@@ -30,7 +30,7 @@ from quiz.computations._market import (
     alone,
     btc_long,
     cents,
-    liquidation_at,
+    liquidation_of,
 )
 from simulator.engine import (
     DEFAULT_BRACKETS,
@@ -185,7 +185,7 @@ def large_liquidation_price(figures: Figures) -> Result:
     account = btc_long(BINANCE, size, leverage)
     position = account.positions[0]
     brackets = BINANCE.brackets(BTC)
-    answer = liquidation_at(account)
+    answer = liquidation_of(account)
     # The tier that counts is the one the position is in at its liquidation price.
     value = position.quantity * answer
     tier, bracket, amount = _tier(brackets, value)
@@ -194,7 +194,7 @@ def large_liquidation_price(figures: Figures) -> Result:
 
     def on_one_rate(rate: Decimal) -> Decimal:
         """The liquidation price were the whole position on `rate`, with no amount."""
-        return liquidation_at(btc_long(BINANCE, size, leverage, brackets=(Bracket(0, rate),)))
+        return liquidation_of(btc_long(BINANCE, size, leverage, brackets=(Bracket(0, rate),)))
 
     return Result(
         answer=answer,

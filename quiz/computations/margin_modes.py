@@ -21,7 +21,7 @@ from quiz.computations._market import (
     ETH,
     ETH_PRICE,
     fallen,
-    liquidation_at,
+    liquidation_of,
     on_margin,
 )
 from simulator.engine import Account, Mode, Side, evaluate, with_mode
@@ -116,7 +116,7 @@ def account_after_isolated_liquidation(figures: Figures) -> Result:
     # The story: A is liquidated, B is not, and the same trades in cross survive.
     if not a.liquidated or b.liquidated or cross.cross_liquidated:
         raise Unusable("the move does not tell isolated from cross")
-    liquidation = liquidation_at(account)
+    liquidation = liquidation_of(account)
     size_a = margin_a * leverage_a
     # Treating A as still open gives the cross figure; what that mistake misses
     # depends on whether the fall used up A's whole margin or only reached the

@@ -17,7 +17,7 @@ from quiz.computations._computation import (
     computation,
     numbers,
 )
-from quiz.computations._market import BTC, BTC_PRICE, alone, liquidation_at, on_margin
+from quiz.computations._market import BTC, BTC_PRICE, alone, liquidation_of, on_margin
 from simulator.engine import Account, Evaluation, Position, Side, evaluate
 
 MARK = Quantity("mark", "The mark price", "price")
@@ -161,7 +161,7 @@ def equity_after_wick(figures: Figures) -> Result:
             "no_loss": balance,
         },
         working={
-            "liquidation_price": liquidation_at(account, {BTC: mark}),
+            "liquidation_price": liquidation_of(account, {BTC: mark}),
             "loss": -at_mark.positions[0].unrealized_pnl,
             "free_balance": balance - margin,
         },
