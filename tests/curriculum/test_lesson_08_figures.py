@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.numbers import percent
-from quiz.computations.intermediate_7_8 import BTC_PRICE, btc_long
+from quiz.computations._market import BTC_PRICE, btc_long
 from simulator.engine import (
     Account,
     Position,
