@@ -117,13 +117,17 @@ def attempt_start(
     questions: Sequence[Question] | None = None,
     retry_of: Attempt | None = None,
     is_review: bool = False,
+    capped: bool = False,
 ) -> Attempt:
-    """A new attempt at the quiz (or at some of its questions), with fresh figures."""
+    """A new attempt at the quiz (or at some of its questions), with fresh figures.
+
+    capped: a visitor's own start, refused past ATTEMPTS_PER_HOUR at the quiz.
+    """
     if questions is None:
         questions = list(quiz.questions.live().order_by("position"))
     if not questions:
         raise Refused("This quiz has no questions yet.")
-    if not is_review:
+    if capped:
         _check_attempt_cap(quiz=quiz, owner=owner)
     attempt = Attempt.objects.create(
         quiz=quiz,
@@ -153,7 +157,8 @@ def attempt_start(
 
 
 def _check_attempt_cap(*, quiz: Quiz, owner: Owner) -> None:
-    """Raise TooManyAttempts if the owner started ATTEMPTS_PER_HOUR at the quiz this hour."""
+    """Raise TooManyAttempts if the owner started ATTEMPTS_PER_HOUR at the quiz (reviews
+    aside) in the last hour."""
     now = timezone.now()
     window = now - timedelta(hours=1)
     recent = list(
@@ -183,7 +188,9 @@ def attempt_retry_missed(*, attempt: Attempt, owner: Owner) -> Attempt:
     missed = [question for question in missed if not question.is_retired]
     if not missed:
         raise MissedRetired()
-    return attempt_start(quiz=attempt.quiz, owner=owner, questions=missed, retry_of=attempt)
+    return attempt_start(
+        quiz=attempt.quiz, owner=owner, questions=missed, retry_of=attempt, capped=True
+    )
 
 
 @transaction.atomic

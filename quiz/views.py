@@ -59,7 +59,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     quiz = get_object_or_404(selectors.quiz_list(owner=owner), slug=slug)
     if request.method == "POST":
         try:
-            attempt = services.attempt_start(quiz=quiz, owner=owner)
+            attempt = services.attempt_start(quiz=quiz, owner=owner, capped=True)
         except services.Refused as refusal:
             messages.warning(request, str(refusal))
             return redirect(quiz.get_absolute_url())
