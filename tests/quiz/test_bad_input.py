@@ -94,7 +94,7 @@ def test_an_answer_stored_before_the_range_no_longer_breaks_a_page(client, margi
             "UPDATE quiz_response SET number = %s, text = %s",
             [1e20, "100000000000000000000"],
         )
-    migration = importlib.import_module("quiz.migrations.0010_response_answer_range")
+    migration = importlib.import_module("quiz.migrations.0010_response_numbers_out_of_range")
     migration.clear_numbers_out_of_range(apps, None)
     answer_rest(client, attempt)
     stored = Response.objects.get(item=entry)

@@ -1,27 +1,16 @@
-from decimal import Decimal
+"""Answers to the stated range: 15 digits, 4 of them decimals (quiz.numeric.ANSWER_DIGITS),
+which SQLite keeps exactly. Apart from 0010, which clears what would not fit, so that
+PostgreSQL narrows the column in a transaction of its own."""
 
 from django.db import migrations, models
-from django.db.models import Q
-
-LIMIT = Decimal(10) ** 11  # quiz.numeric.ANSWER_LIMIT when this was written
-
-
-def clear_numbers_out_of_range(apps, schema_editor):
-    """Answers typed before the form had a range, such as a 20-digit one that SQLite
-    kept as 1e+20 and no page could read back: the number goes, the text as typed and
-    the verdict stay. Filtered in SQL, since reading such a row is what failed."""
-    Response = apps.get_model("quiz", "Response")
-    Response.objects.filter(Q(number__gte=LIMIT) | Q(number__lte=-LIMIT)).update(number=None)
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("quiz", "0009_question_is_retired"),
+        ("quiz", "0010_response_numbers_out_of_range"),
     ]
 
     operations = [
-        # First, so that PostgreSQL can narrow the column.
-        migrations.RunPython(clear_numbers_out_of_range, migrations.RunPython.noop),
         migrations.AlterField(
             model_name="response",
             name="expected",
