@@ -9,6 +9,7 @@ from django.db.models import RestrictedError
 from core.content import load_content
 from quiz.models import Attempt, Question, Response
 from tests.quiz.conftest import answer_all, question_url, right_answer, start, wrong_answer
+from tests.quiz.test_admin import change_page_data
 from tests.quiz.test_content_files import read, write
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +159,21 @@ def test_an_attempt_that_lost_a_question_before_this_fix_is_scored_on_the_rest(c
     attempt.refresh_from_db()
     assert attempt.is_finished and attempt.total == last - 1
     assert rows_of(results(client, attempt)) == last - 1
+
+
+def test_the_admin_says_why_an_asked_question_cannot_be_deleted(admin_client, margin_quiz):
+    attempt = start(admin_client)
+    question = attempt.items.get(number=1).question
+    data = change_page_data(admin_client, margin_quiz)
+    data["questions-0-DELETE"] = "on"
+    response = admin_client.post(f"/admin/quiz/quiz/{margin_quiz.pk}/change/", data)
+    assert response.status_code == 200
+    assert "would require deleting the following protected related objects" in (
+        response.content.decode()
+    )
+    assert Question.objects.filter(pk=question.pk).exists()
+    page = admin_client.get(f"/admin/quiz/question/{question.pk}/delete/")
+    assert page.status_code == 200
+    assert "would require deleting the following protected related objects" in (
+        page.content.decode()
+    )
