@@ -36,7 +36,9 @@ def review_sync(*, owner: Owner | None, at: datetime) -> list[ReviewItem]:
     the quiz's own page has its answer counted."""
     if owner is None:
         return []
-    items = {item.question_id: item for item in ReviewItem.objects.owned_by(owner)}
+    # A question retired from its quiz (quiz/content.py) is asked no more, review included.
+    live = ReviewItem.objects.owned_by(owner).filter(question__is_retired=False)
+    items = {item.question_id: item for item in live}
     asked = [item for item in items.values() if item.attempt_id is not None]
     if asked:
         _count_answered_elsewhere(asked, at=at)
@@ -44,6 +46,7 @@ def review_sync(*, owner: Owner | None, at: datetime) -> list[ReviewItem]:
         Response.objects.filter(
             is_correct=False,
             item__attempt__in=Attempt.objects.owned_by(owner).filter(is_review=False),
+            item__question__is_retired=False,
         )
         .values_list("item__question_id")
         .annotate(last=Max("answered_at"))
@@ -103,8 +106,8 @@ def review_next(*, owner: Owner, at: datetime) -> Attempt | None:
     with transaction.atomic():
         item = (
             ReviewItem.objects.owned_by(owner)
-            .select_for_update()
-            .filter(done_at__isnull=True, due_at__lte=at)
+            .select_for_update(of=("self",))
+            .filter(done_at__isnull=True, due_at__lte=at, question__is_retired=False)
             .order_by("due_at", "pk")
             .first()
         )

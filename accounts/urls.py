@@ -15,10 +15,10 @@ urlpatterns = [
 progress = (
     [
         path("", views.progress, name="index"),
-        path("read/<int:lesson_id>/", views.mark_read, name="read"),
+        path("read/<id:lesson_id>/", views.mark_read, name="read"),
         path("review/", views.review, name="review"),
         path("review/next/", views.review_next, name="review_next"),
-        path("review/<int:attempt_id>/", views.review_question, name="review_question"),
+        path("review/<id:attempt_id>/", views.review_question, name="review_question"),
     ],
     "progress",
 )

@@ -149,8 +149,8 @@ def _answer(request: HttpRequest, attempt: Attempt, item: AttemptQuestion) -> Ht
         return _refuse(request, attempt, quiz_services.AlreadyAnswered())
     form = AnswerForm(request.POST, item=item)
     if not form.is_valid():
-        if form.sent_foreign_choice:
-            return _refuse(request, attempt, quiz_services.ForeignChoice())
+        if (refusal := form.refusal) is not None:
+            return _refuse(request, attempt, refusal)
         return _question_page(request, attempt, item, form=form, partial="question_area")
     try:
         response = quiz_services.answer_submit(item=item, answer=form.answer())
@@ -178,7 +178,9 @@ def _question_page(
         feedback = feedback_when_shown(item)
         reviews = ReviewItem.objects.owned_by(owner_from_request(request))
         schedule = reviews.filter(question_id=item.question_id).first()
-        due = reviews.filter(done_at__isnull=True, due_at__lte=clock.now()).count()
+        due = reviews.filter(
+            done_at__isnull=True, due_at__lte=clock.now(), question__is_retired=False
+        ).count()
     elif form is None:
         form = AnswerForm(item=item)
     context = {

@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.urls import register_converter
+
+from core.converters import DatabaseIdConverter
 
 
 class CoreConfig(AppConfig):
@@ -9,3 +12,6 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        register_converter(DatabaseIdConverter, "id")

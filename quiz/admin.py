@@ -136,6 +136,10 @@ class QuestionInline(admin.StackedInline):
             field.help_text = f"{field.help_text} Mistakes by computation: {mistakes_help()}."
         return field
 
+    def get_queryset(self, request):
+        # Retired questions are the attempts' record, no longer part of the quiz.
+        return super().get_queryset(request).live()
+
 
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
@@ -163,8 +167,8 @@ class ChoiceInline(admin.TabularInline):
 class QuestionAdmin(admin.ModelAdmin):
     """One question on its own page, for when the quiz page gets long."""
 
-    list_display = ["__str__", "quiz", "kind", "objective", "lesson_section"]
-    list_filter = ["quiz", "kind"]
+    list_display = ["__str__", "quiz", "kind", "objective", "lesson_section", "is_retired"]
+    list_filter = ["quiz", "kind", "is_retired"]
     list_select_related = ["quiz"]
     inlines = [ChoiceInline]
 

@@ -22,7 +22,7 @@ from django.db.models import Prefetch
 from core.content import ContentRun
 from lessons.content import lesson_for_file, read_lesson_file
 from lessons.models import Lesson
-from quiz.models import Choice, Question, Quiz, choice_problems
+from quiz.models import AttemptQuestion, Choice, Question, Quiz, Response, choice_problems
 
 QUIZ_SUFFIX = ".quiz.yaml"
 
@@ -123,6 +123,7 @@ def stored_snapshot(quiz: Quiz) -> dict:
     """The snapshot of a quiz as the database holds it now."""
     questions = (
         Question.objects.filter(quiz=quiz)
+        .live()
         .order_by("position")
         .prefetch_related(Prefetch("choices", queryset=Choice.objects.order_by("position")))
     )
@@ -265,32 +266,46 @@ def _question(
     return question, choices
 
 
+QUESTION_FIELDS = (
+    "kind",
+    "objective",
+    "lesson_section",
+    "prompt",
+    "explanation",
+    "computation",
+    "figures",
+    "mistakes",
+    "tolerance_percent",
+    "tolerance_minimum",
+)
+# Above any position a file gives: where questions wait while they change places.
+ASIDE = 10_000
+
+
 def _write(quiz: Quiz, questions: list[tuple[Question, list[Choice]]], row: Quiz | None) -> None:
-    """Questions and choices are matched by position, so attempts keep their questions."""
+    """Write the file's questions over the stored ones they are (`_matches`); a stored
+    question the file no longer has, or changes beyond what its answers allow, is
+    retired, never deleted: attempts that asked it keep it, answers and all."""
     quiz.content_hash = row.content_hash if row else ""
     quiz.save()
-    for question, choices in questions:
-        fields = {
-            name: getattr(question, name)
-            for name in (
-                "kind",
-                "objective",
-                "lesson_section",
-                "prompt",
-                "explanation",
-                "computation",
-                "figures",
-                "mistakes",
-                "tolerance_percent",
-                "tolerance_minimum",
+    matches = _matches(quiz, questions)
+    kept = [match.pk for match in matches if match is not None]
+    quiz.questions.live().exclude(pk__in=kept).update(is_retired=True)
+    # Live positions are unique, so the kept questions step aside before taking theirs.
+    for (question, _), match in zip(questions, matches, strict=True):
+        if match is not None:
+            Question.objects.filter(pk=match.pk).update(
+                position=ASIDE + question.position, is_retired=False
             )
-        }
-        stored, _ = Question.objects.update_or_create(
-            quiz=quiz, position=question.position, defaults=fields
-        )
+    for (question, choices), match in zip(questions, matches, strict=True):
+        fields = {name: getattr(question, name) for name in QUESTION_FIELDS}
+        if match is None:
+            match = Question.objects.create(quiz=quiz, position=question.position, **fields)
+        else:
+            Question.objects.filter(pk=match.pk).update(position=question.position, **fields)
         for choice in choices:
             Choice.objects.update_or_create(
-                question=stored,
+                question=match,
                 position=choice.position,
                 defaults={
                     "text": choice.text,
@@ -298,5 +313,43 @@ def _write(quiz: Quiz, questions: list[tuple[Question, list[Choice]]], row: Quiz
                     "feedback": choice.feedback,
                 },
             )
-        stored.choices.filter(position__gt=len(choices)).delete()
-    quiz.questions.filter(position__gt=len(questions)).delete()
+        # No answer picked these (`_can_carry`).
+        match.choices.filter(position__gt=len(choices)).delete()
+
+
+def _matches(quiz: Quiz, questions: list[tuple[Question, list[Choice]]]) -> list[Question | None]:
+    """Which stored question each of the file's is, in the file's order: the one with
+    its prompt (a live one first, else a retired one, which comes back), else the live
+    one at its position (the same question reworded). None for a new question."""
+    free = list(quiz.questions.order_by("position", "pk"))
+    found: list[Question | None] = [None] * len(questions)
+
+    def match(pick) -> None:
+        for index, (question, _) in enumerate(questions):
+            if found[index] is None:
+                same = next((stored for stored in free if pick(stored, question)), None)
+                if same is not None:
+                    found[index] = same
+                    free.remove(same)
+
+    match(lambda stored, question: not stored.is_retired and stored.prompt == question.prompt)
+    match(lambda stored, question: stored.is_retired and stored.prompt == question.prompt)
+    match(lambda stored, question: not stored.is_retired and stored.position == question.position)
+    return [
+        stored if stored is not None and _can_carry(stored, question, choices) else None
+        for stored, (question, choices) in zip(found, questions, strict=True)
+    ]
+
+
+def _can_carry(stored: Question, question: Question, choices: list[Choice]) -> bool:
+    """Whether the stored question may become the file's: yes unless attempts asked it
+    and the file changes what their answers mean (its kind or computation) or drops a
+    choice one of them picked. Otherwise the file's is a new question."""
+    if not AttemptQuestion.objects.filter(question=stored).exists():
+        return True
+    if (stored.kind, stored.computation) != (question.kind, question.computation):
+        return False
+    picked = Response.choices.through.objects.filter(
+        choice__question=stored, choice__position__gt=len(choices)
+    )
+    return not picked.exists()

@@ -68,7 +68,12 @@ def feedback_for(item: AttemptQuestion, *, sections: dict[str, str]) -> Feedback
     if question.is_numeric:
         computation = question.computation_spec
         assert computation is not None  # a numeric question names one
-        your_answer = (numeric.show_answer(computation, response.number),)
+        # As read; as typed for an answer from before answers had a range (no number).
+        your_answer = (
+            numeric.show_answer(computation, response.number)
+            if response.number is not None
+            else response.text,
+        )
         right_answer = (numeric.show_answer(computation, response.expected),)
         notes = (response.mistake_feedback,) if response.mistake_feedback else ()
     else:

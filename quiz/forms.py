@@ -6,7 +6,9 @@ from django.utils.functional import cached_property
 
 from core.forms import ErrorList, error_list
 from core.numbers import NUMBER_HINT, NotANumber, parse_number
+from quiz import services
 from quiz.models import AttemptQuestion, Question
+from quiz.numeric import OUT_OF_RANGE, in_answer_range
 from quiz.services import Answer
 
 NOT_AN_OPTION = "That answer is not one of this question's options."
@@ -97,21 +99,29 @@ class AnswerForm(forms.Form):
 
     def clean_answer(self):
         value = self.cleaned_data["answer"]
+        if self.question.kind == Question.Kind.MULTIPLE and len(set(value)) < len(value):
+            raise forms.ValidationError("The same option was sent twice.", code="repeated")
         if self.question.kind != Question.Kind.NUMERIC:
             return value
         if self.answer_format == "percent":
             value = value.strip().removesuffix("%")
         try:
-            return parse_number(value)
+            number = parse_number(value)
         except NotANumber as error:
             raise forms.ValidationError(str(error), code="invalid") from None
+        if not in_answer_range(number):
+            raise forms.ValidationError(OUT_OF_RANGE, code="out_of_range")
+        return number
 
     @property
-    def sent_foreign_choice(self) -> bool:
-        """A choice no option offers: tampering, not a slip, so the view refuses it."""
-        return self.has_error("answer", "invalid_choice") or self.has_error(
-            "answer", "invalid_list"
-        )
+    def refusal(self) -> services.Refused | None:
+        """Why the view refuses the post outright (a choice no option offers, or one sent
+        twice: tampering, not a slip), or None for a form to show again."""
+        if self.has_error("answer", "invalid_choice") or self.has_error("answer", "invalid_list"):
+            return services.ForeignChoice()
+        if self.has_error("answer", "repeated"):
+            return services.RepeatedChoice()
+        return None
 
     def error_summary(self) -> ErrorList:
         return error_list([(self, "")], fallback=self["answer"].auto_id)

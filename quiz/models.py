@@ -53,6 +53,12 @@ class Quiz(LoadedFromContent):
             raise ValidationError({"slug": f"“{self.slug}” is taken by a quiz page; pick another."})
 
 
+class QuestionQuerySet(models.QuerySet):
+    def live(self) -> "QuestionQuerySet":
+        """The questions a new attempt may ask: those its quiz's file still has."""
+        return self.filter(is_retired=False)
+
+
 class Question(models.Model):
     class Kind(models.TextChoices):
         SINGLE = "single", "Single choice"
@@ -112,11 +118,24 @@ class Question(models.Model):
         validators=[MinValueValidator(0)],
         help_text="…or this close in dollars, whichever is larger.",
     )
+    is_retired = models.BooleanField(
+        "retired",
+        default=False,
+        help_text="Taken out of its quiz's file: kept for the attempts that asked it, "
+        "asked in no new one.",
+    )
+
+    objects = QuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["quiz", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["quiz", "position"], name="unique_question_position")
+            # A retired question keeps the position it had; a live one may take it.
+            models.UniqueConstraint(
+                fields=["quiz", "position"],
+                condition=models.Q(is_retired=False),
+                name="unique_live_question_position",
+            )
         ]
 
     def __str__(self) -> str:
@@ -355,7 +374,8 @@ class AttemptQuestion(models.Model):
     """A question as asked in one attempt, with that attempt's figures."""
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="items")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    # An asked question is retired, never deleted, unless its whole quiz goes.
+    question = models.ForeignKey(Question, on_delete=models.RESTRICT, related_name="+")
     number = models.PositiveSmallIntegerField(help_text="Position in the attempt, from 1.")
     seed = models.BigIntegerField(help_text="Seeds the draw of the figures.")
     figures = models.JSONField(default=dict, blank=True)
@@ -429,10 +449,17 @@ class Response(models.Model):
     item = models.OneToOneField(AttemptQuestion, on_delete=models.CASCADE, related_name="response")
     choices = models.ManyToManyField(Choice, blank=True, related_name="+")
     text = models.CharField(max_length=60, blank=True, help_text="A numeric answer as typed.")
-    number = models.DecimalField(max_digits=24, decimal_places=4, null=True, blank=True)
+    # Only what the answer form takes (numeric.in_answer_range): exact on both databases.
+    number = models.DecimalField(
+        max_digits=numeric.ANSWER_DIGITS,
+        decimal_places=numeric.ANSWER_PLACES,
+        null=True,
+        blank=True,
+        help_text="The answer as read; empty for one typed before answers had a range.",
+    )
     expected = models.DecimalField(
-        max_digits=24,
-        decimal_places=4,
+        max_digits=numeric.ANSWER_DIGITS,
+        decimal_places=numeric.ANSWER_PLACES,
         null=True,
         blank=True,
         help_text="The engine's answer when graded.",

@@ -22,6 +22,23 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 MAX_VALUES_PER_FIGURE = 10_000
 DRAWS = 200
 
+# The answers a learner may type, and the engine's answers with them: less than a
+# hundred billion in size, to 4 decimal places. 15 digits in all, which SQLite keeps
+# exactly (its decimals are floats, good to 15 significant digits) as PostgreSQL does.
+ANSWER_LIMIT = Decimal(10) ** 11
+ANSWER_PLACES = 4
+ANSWER_DIGITS = 11 + ANSWER_PLACES
+ANSWER_STEP = Decimal(1).scaleb(-ANSWER_PLACES)
+OUT_OF_RANGE = (
+    "Give an answer smaller than 100,000,000,000 (a hundred billion), with at most "
+    f"{ANSWER_PLACES} decimal places"
+)
+
+
+def in_answer_range(value: Decimal) -> bool:
+    """Whether an answer is one the database keeps exactly (trailing zeros don't count)."""
+    return abs(value) < ANSWER_LIMIT and value == value.quantize(ANSWER_STEP)
+
 
 class FigureSpecError(ValueError):
     """A figure spec an author wrote that cannot produce a question."""
@@ -165,6 +182,8 @@ def _misfit(result: Result, tolerance: Tolerance, mistakes: Collection[str] | No
     """Why these figures make no question ("" if they do)."""
     if result.answer <= 0:
         return "the answer is zero or negative"
+    if result.answer >= ANSWER_LIMIT:
+        return "the answer is too large for a learner to type"
     for key, value in result.mistakes.items():
         if (mistakes is None or key in mistakes) and tolerance.allows(
             value=value, target=result.answer

@@ -11,6 +11,7 @@ from django.db.models import (
     OuterRef,
     PositiveSmallIntegerField,
     Prefetch,
+    Q,
     Subquery,
     Value,
 )
@@ -42,7 +43,10 @@ def quiz_list(*, owner: Owner | None):
     return (
         Quiz.objects.published()
         .select_related("lesson__level")
-        .annotate(question_count=Count("questions"), best_score=_best_score(owner))
+        .annotate(
+            question_count=Count("questions", filter=Q(questions__is_retired=False)),
+            best_score=_best_score(owner),
+        )
     )
 
 

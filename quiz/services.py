@@ -1,9 +1,11 @@
 """Writes: starting attempts, recording graded answers, finishing attempts."""
 
+import math
 import secrets
 from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from functools import cache
 
@@ -50,6 +52,14 @@ class ForeignChoice(Refused):
         )
 
 
+class RepeatedChoice(Refused):
+    def __init__(self) -> None:
+        super().__init__(
+            "That answer names the same option more than once, so it was not recorded. "
+            "Nothing was changed."
+        )
+
+
 class QuestionUnusable(Refused):
     def __init__(self, number: int) -> None:
         super().__init__(
@@ -61,6 +71,29 @@ class QuestionUnusable(Refused):
 class NothingToRetry(Refused):
     def __init__(self) -> None:
         super().__init__("You got every question right, so there is nothing to retry.")
+
+
+class MissedRetired(Refused):
+    def __init__(self) -> None:
+        super().__init__(
+            "The questions you missed have since been taken out of the quiz, so there is "
+            "nothing to retry. Nothing was changed."
+        )
+
+
+# Attempts one visitor may start at one quiz (retries included) within an hour: more
+# than anyone learning needs, and a bound on the rows one visitor can make.
+ATTEMPTS_PER_HOUR = 20
+
+
+class TooManyAttempts(Refused):
+    def __init__(self, minutes: int) -> None:
+        wait = "a minute" if minutes <= 1 else f"{minutes} minutes"
+        super().__init__(
+            f"You have started {ATTEMPTS_PER_HOUR} attempts at this quiz in the last hour, "
+            f"the most we allow. You can start another in {wait}; your attempts so far "
+            "are all kept."
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,12 +117,18 @@ def attempt_start(
     questions: Sequence[Question] | None = None,
     retry_of: Attempt | None = None,
     is_review: bool = False,
+    capped: bool = False,
 ) -> Attempt:
-    """A new attempt at the quiz (or at some of its questions), with fresh figures."""
+    """A new attempt at the quiz (or at some of its questions), with fresh figures.
+
+    capped: a visitor's own start, refused past ATTEMPTS_PER_HOUR at the quiz.
+    """
     if questions is None:
-        questions = list(quiz.questions.order_by("position"))
+        questions = list(quiz.questions.live().order_by("position"))
     if not questions:
         raise Refused("This quiz has no questions yet.")
+    if capped:
+        _check_attempt_cap(quiz=quiz, owner=owner)
     attempt = Attempt.objects.create(
         quiz=quiz,
         visitor=owner.visitor,
@@ -117,8 +156,26 @@ def attempt_start(
     return attempt
 
 
+def _check_attempt_cap(*, quiz: Quiz, owner: Owner) -> None:
+    """Raise TooManyAttempts if the owner started ATTEMPTS_PER_HOUR at the quiz (reviews
+    aside) in the last hour."""
+    now = timezone.now()
+    window = now - timedelta(hours=1)
+    recent = list(
+        Attempt.objects.owned_by(owner)
+        .filter(quiz=quiz, is_review=False, started_at__gt=window)
+        .order_by("-started_at")
+        .values_list("started_at", flat=True)[:ATTEMPTS_PER_HOUR]
+    )
+    if len(recent) >= ATTEMPTS_PER_HOUR:
+        # Free again once the oldest of them is an hour old.
+        seconds = (recent[-1] - window).total_seconds()
+        raise TooManyAttempts(max(1, math.ceil(seconds / 60)))
+
+
 def attempt_retry_missed(*, attempt: Attempt, owner: Owner) -> Attempt:
-    """A new attempt at only the questions this finished attempt got wrong."""
+    """A new attempt at only the questions this finished attempt got wrong (and its
+    quiz still asks)."""
     if not attempt.is_finished:
         raise Refused("Finish this attempt before retrying the questions you missed.")
     missed = [
@@ -128,7 +185,32 @@ def attempt_retry_missed(*, attempt: Attempt, owner: Owner) -> Attempt:
     ]
     if not missed:
         raise NothingToRetry()
-    return attempt_start(quiz=attempt.quiz, owner=owner, questions=missed, retry_of=attempt)
+    missed = [question for question in missed if not question.is_retired]
+    if not missed:
+        raise MissedRetired()
+    return attempt_start(
+        quiz=attempt.quiz, owner=owner, questions=missed, retry_of=attempt, capped=True
+    )
+
+
+@transaction.atomic
+def attempt_settle(*, attempt: Attempt) -> Attempt:
+    """Finish an open attempt that has every question it holds answered, yet fewer
+    than its total: one whose questions content loading deleted before it retired
+    them. It is scored on the questions it kept; any other attempt is left as it is."""
+    if attempt.is_finished:
+        return attempt
+    locked = Attempt.objects.select_for_update().filter(pk=attempt.pk, finished_at__isnull=True)
+    if not locked.exists():
+        _reload(attempt)
+        return attempt
+    held = attempt.items.count()
+    answered = attempt.items.filter(response__isnull=False).count()
+    if held == 0 or answered < held or held == attempt.total:
+        return attempt
+    locked.update(total=held, answered=answered)
+    attempt.total, attempt.answered = held, answered
+    return attempt_finish(attempt=attempt)
 
 
 def check_answerable(*, attempt: Attempt, answered: bool) -> None:

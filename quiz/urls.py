@@ -6,9 +6,9 @@ app_name = "quiz"
 urlpatterns = [
     path("", views.quiz_index, name="index"),
     path("history/", views.history, name="history"),
-    path("attempts/<int:attempt_id>/", views.resume, name="resume"),
-    path("attempts/<int:attempt_id>/questions/<int:number>/", views.question, name="question"),
-    path("attempts/<int:attempt_id>/results/", views.results, name="results"),
-    path("attempts/<int:attempt_id>/retry/", views.retry, name="retry"),
+    path("attempts/<id:attempt_id>/", views.resume, name="resume"),
+    path("attempts/<id:attempt_id>/questions/<id:number>/", views.question, name="question"),
+    path("attempts/<id:attempt_id>/results/", views.results, name="results"),
+    path("attempts/<id:attempt_id>/retry/", views.retry, name="retry"),
     path("<slug:slug>/", views.quiz_detail, name="detail"),
 ]

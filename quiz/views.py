@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +14,8 @@ from quiz.visitors import Owner, owner_from_request
 REFUSAL_STATUS = {
     services.NotInAttempt: 404,
     services.ForeignChoice: 400,
+    services.RepeatedChoice: 400,
+    services.TooManyAttempts: 429,
 }
 
 
@@ -56,20 +59,22 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     quiz = get_object_or_404(selectors.quiz_list(owner=owner), slug=slug)
     if request.method == "POST":
         try:
-            attempt = services.attempt_start(quiz=quiz, owner=owner)
+            attempt = services.attempt_start(quiz=quiz, owner=owner, capped=True)
         except services.Refused as refusal:
             messages.warning(request, str(refusal))
             return redirect(quiz.get_absolute_url())
         return redirect(attempt.get_question_url(1))
     unfinished = selectors.unfinished_attempt(quiz=quiz, owner=owner)
+    left = selectors.unanswered_numbers(attempt=unfinished) if unfinished else []
     resume = None
-    if unfinished is not None:
-        left = selectors.unanswered_numbers(attempt=unfinished)
+    if left:
         resume = {
             "url": unfinished.get_question_url(left[0]),
             "answered": unfinished.total - len(left),
             "total": unfinished.total,
         }
+    elif unfinished is not None:  # all it holds is answered: it lost questions (see settle)
+        services.attempt_settle(attempt=unfinished)
     return render(
         request,
         "quiz/quiz_detail.html",
@@ -103,8 +108,8 @@ def _answer(
         return _refuse(request, attempt, refusal, item)
     form = AnswerForm(request.POST, item=item)
     if not form.is_valid():
-        if form.sent_foreign_choice:
-            return _refuse(request, attempt, services.ForeignChoice(), item)
+        if (refusal := form.refusal) is not None:
+            return _refuse(request, attempt, refusal, item)
         return _question_page(request, attempt, item, form=form, partial="question_area")
     try:
         services.answer_submit(item=item, answer=form.answer())
@@ -208,6 +213,8 @@ def refusal_response(
 def results(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _owned_attempt(request, attempt_id)
     if not attempt.is_finished:
+        services.attempt_settle(attempt=attempt)
+    if not attempt.is_finished:
         return redirect(_next_url(attempt))
     quiz = attempt.quiz
     sections = lesson_sections(quiz.lesson)
@@ -246,13 +253,20 @@ def resume(request: HttpRequest, attempt_id: int) -> HttpResponse:
     return redirect(_next_url(_owned_attempt(request, attempt_id)))
 
 
+HISTORY_PAGE_SIZE = 25
+
+
 @require_safe
 def history(request: HttpRequest) -> HttpResponse:
+    attempts = selectors.attempt_history(owner=owner_from_request(request))
+    # A page number that is no number, or past the end, gets the first or the last page.
+    page = Paginator(attempts, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "quiz/history.html",
         {
-            "attempts": selectors.attempt_history(owner=owner_from_request(request)),
+            "attempts": page,
+            "page": page,
             "breadcrumbs": _crumbs(None, ("Your attempts", None)),
         },
     )

@@ -233,3 +233,16 @@ def test_review_works_anonymously_and_follows_the_account(client, margin_quiz, c
     assert due(laptop) == 1
     answer_review(laptop, next_review(laptop), right=False)
     assert due(laptop) == 0 and due(client) == 0
+
+
+def test_a_question_retired_from_its_quiz_comes_back_no_more(client, margin_quiz, clock):
+    attempt = start(client)
+    answer_all(client, attempt, wrong={1, 2})
+    Question.objects.filter(pk=item(attempt, 2).question_id).update(is_retired=True)
+    clock.forward(days=1, hours=1)
+    assert due(client) == 1
+    review = next_review(client)
+    assert item(review, 1).question_id == item(attempt, 1).question_id
+    page = text(answer_review(client, review, right=True, follow=True))
+    assert "Nothing more is due for review now." in page
+    assert client.post("/progress/review/next/")["Location"] == "/progress/review/"

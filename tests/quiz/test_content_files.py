@@ -275,14 +275,16 @@ def test_an_edited_file_updates_a_quiz_nobody_edited_and_attempts_keep_their_que
     assert LABEL in load_content(content).unchanged
 
 
-def test_questions_and_choices_left_out_of_the_file_are_deleted(content, margin_quiz):
+def test_questions_left_out_of_the_file_are_retired_and_choices_deleted(content, margin_quiz):
     data = read(content)
     data["questions"] = data["questions"][:9]
     data["questions"][0]["choices"] = data["questions"][0]["choices"][:2]
     write(content, data)
     load_content(content)
-    assert margin_quiz.questions.count() == 9
+    assert margin_quiz.questions.live().count() == 9
+    assert margin_quiz.questions.get(is_retired=True).position == 10
     assert margin_quiz.questions.get(position=1).choices.count() == 2
+    assert LABEL in load_content(content).unchanged
 
 
 def test_an_admin_edit_to_a_question_survives_loading_and_force_replaces_it(content, margin_quiz):
