@@ -54,12 +54,16 @@ def test_lists_read_the_stored_reading_time_not_the_body(client):
         assert "42 min read" in html, url
 
 
-@pytest.mark.parametrize(("url", "queries"), [("/", 2), ("/learn/", 2), (LESSON_4_URL, 4)])
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [(url, 2) for url in LIST_PAGES] + [(LESSON_4_URL, 4), ("/strategies/hedged-pair/", 5)],
+)
 def test_queries_with_every_cache_empty_stay_pinned(
     client, django_assert_num_queries, url, queries
 ):
-    """Learn and home: levels, then their lessons. Lesson 4: the lesson, the path for
-    previous and next, the presets for its widget, its quiz."""
+    """Lists: levels, then their lessons (none read later, one by one). Lesson 4: the
+    lesson, the path for previous and next, the presets for its widget, its quiz; a
+    strategy first looks up the Strategies level."""
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
 
