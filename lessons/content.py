@@ -13,7 +13,7 @@ import pydantic
 from django.core.exceptions import ValidationError
 
 from core.content import ContentRun, split_front_matter
-from lessons.models import Lesson, Level
+from lessons.models import RENDERED_FIELDS, Lesson, Level
 
 LEVEL_FILE = "_level.yaml"
 
@@ -95,6 +95,10 @@ def load_lessons(run: ContentRun) -> None:
         level = _load_level(run, folder)
         for path in sorted(folder.glob("*.md")):
             _load_lesson(run, path, level)
+    # Rows rendered by an older renderer (RENDERER_VERSION), edited or not, are rendered again.
+    for lesson in Lesson.objects.all():
+        if lesson.render_body():
+            lesson.save(update_fields=RENDERED_FIELDS)
 
 
 def _load_level(run: ContentRun, folder: Path) -> Level | None:

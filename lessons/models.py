@@ -5,7 +5,16 @@ from django.utils.functional import cached_property
 
 from core.models import LoadedFromContent
 from lessons.registry import embed_problems
-from lessons.rendering import RenderedBody, render_markdown
+from lessons.rendering import (
+    RenderedBody,
+    from_stored,
+    render_markdown,
+    source_hash,
+    stored_fields,
+)
+
+# What a lesson keeps of its body, rendered (lessons.rendering.stored_fields).
+RENDERED_FIELDS = ("body_html", "headings", "reading_minutes", "rendered_hash")
 
 
 class Level(LoadedFromContent):
@@ -59,6 +68,18 @@ class Lesson(LoadedFromContent):
     )
     is_published = models.BooleanField("published", default=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # The body rendered when saved, so no page converts Markdown (lessons.rendering).
+    body_html = models.TextField(
+        editable=False, blank=True, help_text="The body as safe HTML, each embed line a marker."
+    )
+    headings = models.JSONField(editable=False, default=list, help_text="For the page's contents.")
+    reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
+    rendered_hash = models.CharField(
+        max_length=64,
+        editable=False,
+        blank=True,
+        help_text="Hash of the body and renderer version the HTML was made from.",
+    )
 
     objects = LessonQuerySet.as_manager()
 
@@ -92,6 +113,31 @@ class Lesson(LoadedFromContent):
         if problems:
             raise ValidationError({"body": problems})
 
+    def save(self, **kwargs) -> None:
+        fields = kwargs.get("update_fields")
+        if (fields is None or "body" in fields) and self.render_body() and fields is not None:
+            kwargs["update_fields"] = {*fields, *RENDERED_FIELDS}
+        super().save(**kwargs)
+
+    def render_body(self) -> bool:
+        """Render the body into the stored fields, unless they were made from this
+        body by this renderer; whether it did."""
+        if self.rendered_hash == source_hash(self.body):
+            return False
+        for name, value in stored_fields(self.body).items():
+            setattr(self, name, value)
+        self.__dict__.pop("rendered", None)
+        return True
+
     @cached_property
     def rendered(self) -> RenderedBody:
-        return render_markdown(self.body)
+        """The body for its page, as stored."""
+        if self.rendered_hash != source_hash(self.body):
+            # Not saved since the renderer changed: the next load_content stores it.
+            return render_markdown(self.body)
+        return from_stored(
+            html=self.body_html,
+            headings=self.headings,
+            reading_minutes=self.reading_minutes,
+            text=self.body,
+        )

@@ -16,12 +16,10 @@ import re
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
+from django.db.models import Model
 from django.http import HttpRequest
-
-if TYPE_CHECKING:
-    from lessons.models import Lesson
 
 EMBED_LINE = re.compile(
     r"^\[\[(?P<kind>[a-z][a-z0-9-]*)(?P<attrs>(?:[ \t][^\n]*?)?)\]\][ \t]*$", re.M
@@ -55,8 +53,9 @@ class LessonSection(Protocol):
     def is_personal(self, request: HttpRequest) -> bool:
         """Whether this visitor would see something of their own (so no shared cache)."""
 
-    def render(self, *, request: HttpRequest, lesson: "Lesson") -> str:
-        """HTML shown after the lesson body; empty to show nothing."""
+    def render(self, *, request: HttpRequest, lesson: Model) -> str:
+        """HTML shown after the body of `lesson` (a lessons.models.Lesson; not imported,
+        as the models import this module); empty to show nothing."""
 
     def marks(self, *, request: HttpRequest) -> dict[int, str]:
         """What the visitor sees beside lessons in lists, by lesson id ("Best score 80%")."""

@@ -2,8 +2,14 @@
 
 Editors write Markdown in the admin; the HTML it produces is passed through
 an allowlist sanitizer (nh3) before it reaches a page, so a `<script>` or an
-`onclick` an editor types is dropped. Rendering is cached by the body's hash,
-so a body is converted once, however it reached the database.
+`onclick` an editor types is dropped.
+
+A lesson keeps its body rendered in its row (`stored_fields`, on save and on
+load), so no page converts Markdown. The embed lines are kept in that HTML as
+markers, each replaced per request by its handler (lessons.registry): what an
+embed shows (a preset, the value a visitor chose) is never stored with it.
+Text that is not kept in a row (the simulator's methodology file) is rendered
+with `render_markdown`, cached by its hash.
 """
 
 import hashlib
@@ -73,14 +79,45 @@ class RenderedBody:
         ]
 
 
+def source_hash(text: str) -> str:
+    """What rendered HTML was made from: the text and this renderer's version."""
+    return hashlib.sha256(f"{RENDERER_VERSION}\n{text}".encode()).hexdigest()
+
+
 def render_markdown(text: str) -> RenderedBody:
-    """Return the sanitized HTML, the headings (for a table of contents) and reading time."""
-    key = "markdown:" + hashlib.sha256(f"{RENDERER_VERSION}\n{text}".encode()).hexdigest()
+    """The sanitized HTML, the headings (for a table of contents) and reading time,
+    cached by the text's hash."""
+    key = "markdown:" + source_hash(text)
     rendered = cache.get(key)
     if rendered is None:
         rendered = _render(text)
         cache.set(key, rendered, CACHE_SECONDS)
     return rendered
+
+
+def stored_fields(text: str) -> dict[str, object]:
+    """Markdown `text` rendered, as a row keeps it (lessons.models.Lesson's fields)."""
+    rendered = _render(text)
+    return {
+        "body_html": rendered.html,
+        "headings": _headings_data(rendered.headings),
+        "reading_minutes": rendered.reading_minutes,
+        "rendered_hash": source_hash(text),
+    }
+
+
+def from_stored(
+    *, html: str, headings: list[dict], reading_minutes: int, text: str
+) -> RenderedBody:
+    """What `stored_fields` kept, for a page; the embeds are read again from the
+    Markdown `text` (a regular expression, no Markdown)."""
+    embeds, _ = find_embeds(text)
+    return RenderedBody(
+        html=html,
+        headings=_headings_from_data(headings),
+        reading_minutes=reading_minutes,
+        embeds=tuple(embeds),
+    )
 
 
 def _render(text: str) -> RenderedBody:
@@ -114,4 +151,17 @@ def _headings(tokens: list[dict]) -> tuple[Heading, ...]:
             children=_headings(token["children"]),
         )
         for token in tokens
+    )
+
+
+def _headings_data(headings: tuple[Heading, ...]) -> list[dict]:
+    return [
+        {"id": h.id, "title": h.title, "children": _headings_data(h.children)} for h in headings
+    ]
+
+
+def _headings_from_data(data: list[dict]) -> tuple[Heading, ...]:
+    return tuple(
+        Heading(id=item["id"], title=item["title"], children=_headings_from_data(item["children"]))
+        for item in data
     )

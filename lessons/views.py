@@ -10,8 +10,9 @@ from lessons.registry import lesson_marks, sections
 
 
 def _levels_with_lessons():
+    # What the lists show, stored: never the body, which would mean Markdown.
     published = Lesson.objects.published().only(
-        "level_id", "number", "slug", "title", "summary", "body"
+        "level_id", "number", "slug", "title", "summary", "reading_minutes"
     )
     return Level.objects.prefetch_related(Prefetch("lessons", queryset=published))
 
