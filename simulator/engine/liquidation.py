@@ -132,11 +132,16 @@ def isolated_region(account: Account, index: int, table: Table) -> list[Interval
     Where the venue's rule counts more than the margin (Bybit's added margin /
     (1 - fee)), the position is also liquidated once its margin is used up (margin +
     PnL <= 0): the formula alone could otherwise keep a position with a huge added
-    margin open beyond its bankruptcy price, worth less than nothing.
+    margin open beyond its bankruptcy price, worth less than nothing. Where the venue
+    fixes the maintenance margin at entry (Bybit's classic account), that amount.
     """
     position = account.positions[index]
     collateral = account._collateral[index]
-    region = pot_region(collateral, (position,), table)
+    fixed = account._fixed[index]
+    if fixed is not None:  # margin + PnL <= a fixed amount: a pot with no maintenance
+        region = pot_region(collateral - fixed, (position,), NO_MAINTENANCE)
+    else:
+        region = pot_region(collateral, (position,), table)
     if collateral <= position.isolated_margin:
         return region
     used_up = pot_region(position.isolated_margin, (position,), NO_MAINTENANCE)
@@ -190,14 +195,14 @@ def take_snapshot(account: Account, prices: Mapping[str, Decimal]) -> Snapshot:
     group_maintenance: dict[str, Decimal] = {}
     group_members: dict[str, list[Position]] = {}
     has_cross = False
-    for position in account.positions:
+    for i, position in enumerate(account.positions):
         symbol = position.symbol
         price = prices.get(symbol)
         if price is None:
             p = m = None
         else:
             p = position.unrealized_pnl(price)
-            m = account._tables[symbol].maintenance(position.quantity, price)
+            m = account.position_maintenance(i, price)
         pnl.append(p)
         maintenance.append(m)
         if position.mode is Mode.CROSS:

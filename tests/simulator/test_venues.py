@@ -621,6 +621,7 @@ def test_breakdown_of_the_bybit_example():
         "Fees in the liquidation rule",
         "Funding",
         "Other positions",
+        "Other Bybit rule",
         "Mark price versus last price",
     ]
     # Textbook: lesson 3's formula with the initial margin and 0.5%.
@@ -628,13 +629,18 @@ def test_breakdown_of_the_bybit_example():
     funded = with_funding(account, rates={"BTCUSDT": D("0.0001")}, intervals=9)
     assert explanation.price == liquidation_price(funded, 0)
     assert exactly(explanation.textbook, explanation.total_change) == explanation.price
-    _, tiers, fees, funding, others, last = explanation.steps
+    _, tiers, fees, funding, others, classic, last = explanation.steps
     assert cents(fees.price) == D("36380.25")  # the published figure, before funding
     assert fees.change < 0 and "3,000.00 / (1 - 0.055%)" in fees.detail
     assert tiers.change == 0 and "tier 1" in tiers.detail
     assert funding.change > 0 and "pays 36.00" in funding.detail
     assert others.change == 0 and last.change == 0
     assert "100.00 above" in last.detail
+    # The classic account's rule, for comparison: maintenance fixed at the entry value
+    # (200), added margin at face value, after the 36 of funding: 40,000 - (3,764 - 200).
+    assert classic.change == 0 and classic.price == explanation.price
+    assert "would be liquidated at 36,436.00" in classic.detail
+    assert "Standard (classic) account" in classic.detail
     previous = explanation.textbook
     for step in explanation.steps:
         assert exactly(previous, step.change) == step.price
@@ -908,7 +914,8 @@ def test_the_breakdown_adds_up(case, data):
     prices = [step.price for step in explanation.steps]
     if explanation.textbook is not None and None not in prices:
         assert exactly(explanation.textbook, explanation.total_change) == explanation.price
-    assert len(explanation.steps) == (6 if last is not None else 5)
+    other_rule = 1 if account.venue == "bybit" else 0  # the classic account's price
+    assert len(explanation.steps) == (6 if last is not None else 5) + other_rule
 
 
 @st.composite
