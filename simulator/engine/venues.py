@@ -28,6 +28,7 @@ __all__ = [
     "VenueTable",
     "base_asset",
     "get_venue",
+    "hyperliquid_rate",
 ]
 
 D = Decimal
@@ -413,9 +414,14 @@ OKX = Venue(
 # --------------------------------------------------------------------------- Hyperliquid
 
 
+def hyperliquid_rate(max_leverage: int | Decimal) -> Decimal:
+    """Hyperliquid's maintenance rate: half the initial margin rate at the maximum leverage."""
+    return 1 / (2 * D(max_leverage))
+
+
 def _hyperliquid(*rows: tuple[int, int]) -> tuple[Tier, ...]:
-    """Tiers from (lower bound, max leverage): rate = 1 / (2 x max leverage)."""
-    return tuple(Tier(D(floor), 1 / (2 * D(lev)), D(lev)) for floor, lev in rows)
+    """Tiers from (lower bound, max leverage)."""
+    return tuple(Tier(D(floor), hyperliquid_rate(lev), D(lev)) for floor, lev in rows)
 
 
 _HYPERLIQUID_TIERS = "https://hyperliquid.gitbook.io/hyperliquid-docs/trading/margin-tiers"
