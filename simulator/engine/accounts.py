@@ -225,10 +225,9 @@ class Account:
         set_(self, "_venue", venue)
         set_(self, "_taker", taker)
         set_(self, "_collateral", tuple(_collateral(p, added_fee) for p in positions))
-        at_entry = venue.maintenance_at_entry
         fixed = tuple(
             tables[p.symbol].maintenance(p.quantity, p.entry_price)
-            if at_entry and p.mode is Mode.ISOLATED
+            if venue.maintenance_at_entry
             else None
             for p in positions
         )
@@ -259,9 +258,9 @@ class Account:
         """Maintenance margin of position `index` at mark `price`, by the venue's rule.
 
         For OKX it includes the liquidation fee (taker rate x value), which OKX
-        counts in its liquidation condition. Where the venue fixes an isolated
-        position's maintenance margin at entry (`Venue.maintenance_at_entry`), that
-        amount, whatever the price.
+        counts in its liquidation condition. Where the venue fixes the maintenance
+        margin at the entry value (`Venue.maintenance_at_entry`), that amount,
+        whatever the price.
         """
         i = checked_index(self, index)
         price = positive(price, "The price")

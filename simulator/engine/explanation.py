@@ -184,12 +184,7 @@ def _other_rule_detail(
     if theirs is None:
         return f"{head} By that rule no positive price would liquidate this position."
     if price is None or theirs == price:
-        same = (
-            "the same price"
-            if position.mode is Mode.ISOLATED
-            else "the same price (the rules differ only for isolated positions)"
-        )
-        return f"{head} By that rule: {_amount(theirs)}, {same}."
+        return f"{head} By that rule: {_amount(theirs)}, the same price."
     gap = abs(theirs - price)
     closer = abs(theirs - position.entry_price) < abs(price - position.entry_price)
     way = "closer to" if closer else "further from"
@@ -283,13 +278,15 @@ def explain_liquidation_price(
         steps.append(("Cross wallet", detail, _price_with(base, solo, flat, mark)))
 
     # 2. The venue's maintenance tiers (Bybit's classic account: fixed at the entry value).
-    at_entry = venue.maintenance_at_entry and position.mode is Mode.ISOLATED
-    fixed = ZERO
-    if at_entry:
-        fixed = tiers.maintenance(position.quantity, position.entry_price)
-        p2 = _price_with(base - fixed, solo, NO_MAINTENANCE, mark)
-    else:
-        p2 = _price_with(base, solo, tiers, mark)
+    at_entry = venue.maintenance_at_entry
+
+    def rule_price(amount: Decimal, rule_table: Table) -> Decimal | None:
+        if at_entry:
+            fixed = rule_table.maintenance(position.quantity, position.entry_price)
+            return _price_with(amount - fixed, solo, NO_MAINTENANCE, mark)
+        return _price_with(amount, solo, rule_table, mark)
+
+    p2 = rule_price(base, tiers)
     own = venue.table(symbol)
     if given is None:
         source = (
@@ -303,6 +300,7 @@ def explain_liquidation_price(
     at = position.entry_price if at_entry else p2
     detail = _tier_detail(venue, tiers, position, at, source, mark)
     if at_entry:
+        fixed = tiers.maintenance(position.quantity, position.entry_price)
         detail += (
             f" {venue.name} takes it on the value at entry and keeps it fixed: "
             f"{_amount(fixed)} whatever the mark."
@@ -312,9 +310,7 @@ def explain_liquidation_price(
     # 3. Fees counted in the liquidation rule.
     taker = account.effective_taker_fee
     collateral = account._collateral[i] if position.mode is Mode.ISOLATED else base
-    unguarded = _price_with(collateral, solo, table, mark)
-    if at_entry:
-        unguarded = _price_with(collateral - fixed, solo, NO_MAINTENANCE, mark)
+    unguarded = rule_price(collateral, table)
     p3 = unguarded
     if position.mode is Mode.ISOLATED:
         # The venue's isolated rule, which never goes beyond the bankruptcy price.
@@ -362,7 +358,7 @@ def explain_liquidation_price(
     # 4. Funding.
     paid = funding_payment(position, rate=rate, price=mark) * count
     # Isolated: the funded account's own price; cross: this position's share alone.
-    p4 = final if position.mode is Mode.ISOLATED else _price_with(base - paid, solo, table, mark)
+    p4 = final if position.mode is Mode.ISOLATED else rule_price(base - paid, table)
     steps.append(("Funding", _funding_detail(venue, position, rate, count, mark), p4))
 
     # 5. The other positions.

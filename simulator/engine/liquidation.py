@@ -126,6 +126,21 @@ def nearest(region: Sequence[Interval], reference: Decimal) -> Decimal | None:
     return min(boundaries, key=lambda b: (abs(b - reference), b))
 
 
+def venue_region(
+    account: Account, base: Decimal, members: Sequence[Position], table: Table
+) -> list[Interval]:
+    """`pot_region` by the account's venue rule.
+
+    Where the venue fixes the maintenance margin at the entry value (Bybit's classic
+    account), the pot is liquidated where base + PnL <= that fixed amount: a pot with
+    no maintenance margin and that much less.
+    """
+    if account.rules.maintenance_at_entry:
+        fixed = sum((table.maintenance(p.quantity, p.entry_price) for p in members), start=ZERO)
+        return pot_region(base - fixed, members, NO_MAINTENANCE)
+    return pot_region(base, members, table)
+
+
 def isolated_region(account: Account, index: int, table: Table) -> list[Interval]:
     """Where isolated position `index` is liquidated, by the venue's rule.
 
@@ -137,11 +152,7 @@ def isolated_region(account: Account, index: int, table: Table) -> list[Interval
     """
     position = account.positions[index]
     collateral = account._collateral[index]
-    fixed = account._fixed[index]
-    if fixed is not None:  # margin + PnL <= a fixed amount: a pot with no maintenance
-        region = pot_region(collateral - fixed, (position,), NO_MAINTENANCE)
-    else:
-        region = pot_region(collateral, (position,), table)
+    region = venue_region(account, collateral, (position,), table)
     if collateral <= position.isolated_margin:
         return region
     used_up = pot_region(position.isolated_margin, (position,), NO_MAINTENANCE)
@@ -251,7 +262,7 @@ def all_liquidation_prices(
             continue
         if symbol not in cross_cache:
             base = cross_base(account, snapshot, symbol)
-            region = pot_region(base, snapshot.group_members[symbol], table)
+            region = venue_region(account, base, snapshot.group_members[symbol], table)
             cross_cache[symbol] = nearest(region, reference)
         result.append(cross_cache[symbol])
     return result
@@ -299,7 +310,7 @@ def _region(account: Account, i: int, prices: Mapping[str, Decimal]) -> list[Int
     if position.mode is Mode.ISOLATED:
         return isolated_region(account, i, table)
     base = cross_base(account, take_snapshot(account, prices), position.symbol)
-    return pot_region(base, _cross_members(account, position.symbol), table)
+    return venue_region(account, base, _cross_members(account, position.symbol), table)
 
 
 def _cross_members(account: Account, symbol: str) -> tuple[Position, ...]:

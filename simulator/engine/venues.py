@@ -93,8 +93,8 @@ class Venue:
     liquidation_fee_is_taker: bool = False
     """True: the liquidation fee is the taker fee rate in use (an edited rate follows)."""
     maintenance_at_entry: bool = False
-    """True: an isolated position's maintenance margin is taken on its value at entry and
-    stays fixed (Bybit's classic account); False: on its value at the mark."""
+    """True: a position's maintenance margin is taken on its value at entry and stays
+    fixed (Bybit's classic account); False: on its value at the mark."""
     in_force: str = ""
     """Where the venue documents two rules (`OTHER_RULES`): which accounts this one is for."""
     fee_url: str = ""
@@ -527,8 +527,8 @@ BYBIT_CLASSIC = replace(
         "https://testnet.bybit.com/en-US/help-center/s/article/Liquidation-Price-USDT-Contract"
     ),
     summary=(
-        "Isolated: the maintenance margin is taken on the position's value at entry and "
-        "stays fixed; margin added counts at face value."
+        "The maintenance margin is taken on the position's value at entry and stays "
+        "fixed; margin added to an isolated position counts at face value."
     ),
     fee_on_added_margin=False,
     maintenance_at_entry=True,

@@ -716,7 +716,7 @@ def decimals(low: str, high: str, places: int) -> st.SearchStrategy[Decimal]:
     )
 
 
-venues = st.sampled_from(list(VENUES))
+venues = st.sampled_from([*VENUES, "bybit-classic"])  # and Bybit's retired rule
 sides = st.sampled_from(list(Side))
 entries = decimals("1", "100000", 2)
 sizes = decimals("0.001", "3000", 3)
@@ -751,6 +751,8 @@ def test_each_venue_reduces_to_its_documented_formula(case):
     venue = account.venue
     if venue == "okx":  # (E - s m/Q) / (1 - s (MMR + fee))
         expected = (e - s * m / q) / (1 - s * (rate + f))
+    elif venue == "bybit-classic":  # E - s (m - MM at entry) / Q
+        expected = e - s * (m - q * e * rate) / q
     elif venue == "bybit":  # [(E Q) - s (E Q / L) - s extra / (1 - s fee) - s ded] / (Q - s Q MMR)
         initial = position.initial_margin
         extra = m - initial
@@ -914,7 +916,7 @@ def test_the_breakdown_adds_up(case, data):
     prices = [step.price for step in explanation.steps]
     if explanation.textbook is not None and None not in prices:
         assert exactly(explanation.textbook, explanation.total_change) == explanation.price
-    other_rule = 1 if account.venue == "bybit" else 0  # the classic account's price
+    other_rule = 1 if account.venue.startswith("bybit") else 0  # the other Bybit rule
     assert len(explanation.steps) == (6 if last is not None else 5) + other_rule
 
 
