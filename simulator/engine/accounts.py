@@ -188,7 +188,7 @@ class Account:
             isinstance(items, Iterable) for items in given.values()
         ):
             raise EngineError("The brackets must map each symbol to its list of brackets.")
-        venue = get_venue(self.venue)
+        venue = get_venue(self.venue, retired=True)
         taker = (
             venue.taker_fee
             if self.taker_fee is None

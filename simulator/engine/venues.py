@@ -548,14 +548,16 @@ OTHER_RULES: Mapping[str, Venue] = MappingProxyType(
 _BY_KEY = {**VENUES, BYBIT_CLASSIC.key: BYBIT_CLASSIC}
 
 
-def get_venue(key: object) -> Venue:
+def get_venue(key: object, *, retired: bool = False) -> Venue:
     """The venue with this key (case and spaces ignored), or a Venue as is.
 
-    Besides `VENUES`, "bybit-classic" names Bybit's retired classic-account rule.
+    With `retired`, also a rule of `OTHER_RULES` that is not in `VENUES`
+    ("bybit-classic"); accounts accept those, the simulator's pages do not.
     """
     if isinstance(key, Venue):
         return key
-    venue = _BY_KEY.get(str(key).strip().lower())
+    text = str(key).strip().lower()
+    venue = (_BY_KEY if retired else VENUES).get(text)
     if venue is None:
         raise EngineError(f"There is no venue {str(key)!r}. The venues are: {', '.join(VENUES)}.")
     return venue

@@ -210,7 +210,7 @@ def test_bybit_classic_examples_with_bybits_tiers(side, margin, published):
     https://testnet.bybit.com/en-US/help-center/s/article/Liquidation-Price-USDT-Contract
     "a long entry of 1 BTC at 20,000 USDT with 50x leverage ... LP = 20,000 USDT -
     (400 - 100) = 19,700 USDT"; the short with 3,000 USDT added: "23,300 USDT"."""
-    classic = get_venue("bybit-classic")
+    classic = get_venue("bybit-classic", retired=True)
     position = Position("BTCUSDT", side, 1, 20000, 50, margin=margin)
     account = Account(margin, [position], {"BTCUSDT": classic.brackets("BTC")}, venue=classic)
     assert liquidation_price(account, 0) == published
@@ -320,7 +320,7 @@ def test_bybit_classic_rule_is_its_closed_form(side, size, entry, leverage, fact
     """The classic article's formula, LP = entry -/+ (margin - MM) / size with MM = entry
     value x MMR - deduction of the entry value's tier (Bybit's BTC tiers), for a single
     isolated position holding any margin."""
-    classic = get_venue("bybit-classic")
+    classic = get_venue("bybit-classic", retired=True)
     margin = size * entry / leverage * factor
     position = Position("BTCUSDT", side, size, entry, leverage, margin=margin)
     brackets = classic.brackets("BTC")

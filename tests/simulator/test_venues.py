@@ -100,6 +100,12 @@ def test_unknown_venue_lists_the_venues():
     with pytest.raises(EngineError, match="The venues are: binance, bybit, okx"):
         Account(D(100), [], venue="kraken")
     assert get_venue(" OKX ") is VENUES["okx"]
+    # Bybit's retired classic rule: for accounts, not offered where venues are listed.
+    with pytest.raises(EngineError, match="The venues are: binance, bybit, okx"):
+        get_venue("bybit-classic")
+    classic = get_venue("bybit-classic", retired=True)
+    assert classic.maintenance_at_entry and classic.key not in VENUES
+    assert Account(D(100), [], venue="bybit-classic").rules is classic
     assert get_venue(VENUES["dydx"]) is VENUES["dydx"]
 
 
@@ -773,7 +779,7 @@ def test_each_venue_reduces_to_its_documented_formula(case):
 @st.composite
 def venue_accounts(draw, unique: bool = True):
     """Positions on distinct symbols, each side, some isolated, on a venue with its tables."""
-    venue = get_venue(draw(venues))
+    venue = get_venue(draw(venues), retired=True)
     count = draw(st.integers(1, 4))
     positions = []
     for n in range(count):
