@@ -168,6 +168,10 @@ class Account:
     _collateral: tuple[Decimal, ...] = field(
         init=False, repr=False, compare=False, hash=False, default=()
     )
+    _fixed: tuple[Decimal | None, ...] = field(
+        init=False, repr=False, compare=False, hash=False, default=()
+    )
+    """Per position: its maintenance margin when the venue fixes it at entry, else None."""
 
     def __post_init__(self) -> None:
         balance = to_decimal(self.balance, "The wallet balance")
@@ -184,7 +188,7 @@ class Account:
             isinstance(items, Iterable) for items in given.values()
         ):
             raise EngineError("The brackets must map each symbol to its list of brackets.")
-        venue = get_venue(self.venue)
+        venue = get_venue(self.venue, retired=True)
         taker = (
             venue.taker_fee
             if self.taker_fee is None
@@ -221,6 +225,13 @@ class Account:
         set_(self, "_venue", venue)
         set_(self, "_taker", taker)
         set_(self, "_collateral", tuple(_collateral(p, added_fee) for p in positions))
+        fixed = tuple(
+            tables[p.symbol].maintenance(p.quantity, p.entry_price)
+            if venue.maintenance_at_entry
+            else None
+            for p in positions
+        )
+        set_(self, "_fixed", fixed)
 
     @property
     def cross_wallet(self) -> Decimal:
@@ -247,10 +258,20 @@ class Account:
         """Maintenance margin of position `index` at mark `price`, by the venue's rule.
 
         For OKX it includes the liquidation fee (taker rate x value), which OKX
-        counts in its liquidation condition.
+        counts in its liquidation condition. Where the venue fixes the maintenance
+        margin at the entry value (`Venue.maintenance_at_entry`), that amount,
+        whatever the price.
         """
-        position = self.positions[checked_index(self, index)]
+        i = checked_index(self, index)
         price = positive(price, "The price")
+        return self.position_maintenance(i, price)
+
+    def position_maintenance(self, i: int, price: Decimal) -> Decimal:
+        """`maintenance_margin` for a checked index and price."""
+        fixed = self._fixed[i]
+        if fixed is not None:
+            return fixed
+        position = self.positions[i]
         return self._tables[position.symbol].maintenance(position.quantity, price)
 
     def maintenance_breaks(self, index: int) -> tuple[Decimal, ...]:
@@ -260,9 +281,10 @@ class Account:
         (a jump at each one with whole-position tiers); none when a size decides the
         bracket.
         """
-        position = self.positions[checked_index(self, index)]
+        i = checked_index(self, index)
+        position = self.positions[i]
         table = self._tables[position.symbol]
-        if table.by_quantity:
+        if table.by_quantity or self._fixed[i] is not None:
             return ()
         return tuple(floor / position.quantity for floor in table.floors[1:])
 

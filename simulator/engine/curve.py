@@ -15,9 +15,9 @@ from simulator.engine.liquidation import (
     inside,
     isolated_liquidated,
     isolated_region,
-    pot_region,
     region_boundaries,
     take_snapshot,
+    venue_region,
 )
 
 
@@ -118,7 +118,7 @@ def equity_curve(
     cross_region: list[Interval] | None = None
     cross_always_dead = False
     if cross_members:
-        cross_region = pot_region(base, cross_members, table)
+        cross_region = venue_region(account, base, cross_members, table)
     elif snapshot.has_cross:
         cross_always_dead = cross_constant <= snapshot.cross_maintenance
 

@@ -16,14 +16,14 @@ from simulator.engine.funding import (
 from simulator.engine.inputs import ZERO, Number, not_negative, show
 from simulator.engine.liquidation import (
     NO_MAINTENANCE,
+    isolated_region,
     liquidation_price,
     nearest,
     pot_region,
     take_snapshot,
-    union,
 )
 from simulator.engine.tiers import DEFAULT_BRACKETS, Table
-from simulator.engine.venues import Venue
+from simulator.engine.venues import OTHER_RULES, Venue
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +161,39 @@ def _funding_detail(
     )
 
 
+def _other_rule_detail(
+    account: Account,
+    index: int,
+    marks: Mapping[str, Number] | None,
+    other: Venue,
+    price: Decimal | None,
+) -> str:
+    twin = Account(
+        account.balance,
+        account.positions,
+        account.brackets,
+        venue=other,
+        taker_fee=account.taker_fee,
+    )
+    theirs = liquidation_price(twin, index, marks)
+    position = account.positions[index]
+    head = (
+        f"This price follows the rule of {account.rules.in_force}. "
+        f"The rule of {other.in_force}: {other.summary}"
+    )
+    if theirs is None:
+        return f"{head} By that rule no positive price would liquidate this position."
+    if price is None or theirs == price:
+        return f"{head} By that rule: {_amount(theirs)}, the same price."
+    gap = abs(theirs - price)
+    closer = abs(theirs - position.entry_price) < abs(price - position.entry_price)
+    way = "closer to" if closer else "further from"
+    return (
+        f"{head} By that rule this position would be liquidated at {_amount(theirs)}, "
+        f"{_amount(gap)} {way} its entry price than above."
+    )
+
+
 def explain_liquidation_price(
     account: Account,
     index: int,
@@ -244,8 +277,16 @@ def explain_liquidation_price(
         )
         steps.append(("Cross wallet", detail, _price_with(base, solo, flat, mark)))
 
-    # 2. The venue's maintenance tiers.
-    p2 = _price_with(base, solo, tiers, mark)
+    # 2. The venue's maintenance tiers (Bybit's classic account: fixed at the entry value).
+    at_entry = venue.maintenance_at_entry
+
+    def rule_price(amount: Decimal, rule_table: Table) -> Decimal | None:
+        if at_entry:
+            fixed = rule_table.maintenance(position.quantity, position.entry_price)
+            return _price_with(amount - fixed, solo, NO_MAINTENANCE, mark)
+        return _price_with(amount, solo, rule_table, mark)
+
+    p2 = rule_price(base, tiers)
     own = venue.table(symbol)
     if given is None:
         source = (
@@ -256,20 +297,25 @@ def explain_liquidation_price(
         source = f"{venue.name}'s tiers for {symbol}, as of {own.as_of}"
     else:
         source = f"The tier table given for {symbol}"
-    steps.append(("Maintenance tiers", _tier_detail(venue, tiers, position, p2, source, mark), p2))
+    at = position.entry_price if at_entry else p2
+    detail = _tier_detail(venue, tiers, position, at, source, mark)
+    if at_entry:
+        fixed = tiers.maintenance(position.quantity, position.entry_price)
+        detail += (
+            f" {venue.name} takes it on the value at entry and keeps it fixed: "
+            f"{_amount(fixed)} whatever the mark."
+        )
+    steps.append(("Maintenance tiers", detail, p2))
 
     # 3. Fees counted in the liquidation rule.
     taker = account.effective_taker_fee
     collateral = account._collateral[i] if position.mode is Mode.ISOLATED else base
-    p3 = _price_with(collateral, solo, table, mark)
-    guarded = False
-    if position.mode is Mode.ISOLATED and collateral > position.isolated_margin:
-        # As isolated_region: never beyond the price at which the margin is used up.
-        used_up = pot_region(position.isolated_margin, solo, NO_MAINTENANCE)
-        region = union(pot_region(collateral, solo, table) + used_up)
-        p3_guarded = nearest(region, mark)
-        guarded = p3_guarded != p3
-        p3 = p3_guarded
+    unguarded = rule_price(collateral, table)
+    p3 = unguarded
+    if position.mode is Mode.ISOLATED:
+        # The venue's isolated rule, which never goes beyond the bankruptcy price.
+        p3 = nearest(isolated_region(account, i, table), mark)
+    guarded = p3 != unguarded
     if venue.fee_in_maintenance:
         detail = (
             f"{venue.name} counts the liquidation fee, the taker rate {_percent(taker)} of "
@@ -312,7 +358,7 @@ def explain_liquidation_price(
     # 4. Funding.
     paid = funding_payment(position, rate=rate, price=mark) * count
     # Isolated: the funded account's own price; cross: this position's share alone.
-    p4 = final if position.mode is Mode.ISOLATED else _price_with(base - paid, solo, table, mark)
+    p4 = final if position.mode is Mode.ISOLATED else rule_price(base - paid, table)
     steps.append(("Funding", _funding_detail(venue, position, rate, count, mark), p4))
 
     # 5. The other positions.
@@ -348,7 +394,14 @@ def explain_liquidation_price(
             )
     steps.append(("Other positions", detail, final))
 
-    # 6. Mark versus last price.
+    # 6. The venue's other documented rule (Bybit: the retired classic account), for comparison.
+    other = OTHER_RULES.get(venue.key)
+    if other is not None:
+        steps.append(
+            ("Other Bybit rule", _other_rule_detail(funded, i, marks, other, final), final)
+        )
+
+    # 7. Mark versus last price.
     if last is not None:
         gap = last - mark
         where = "above" if gap > 0 else "below" if gap < 0 else "equal to"

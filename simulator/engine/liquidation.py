@@ -126,17 +126,33 @@ def nearest(region: Sequence[Interval], reference: Decimal) -> Decimal | None:
     return min(boundaries, key=lambda b: (abs(b - reference), b))
 
 
+def venue_region(
+    account: Account, base: Decimal, members: Sequence[Position], table: Table
+) -> list[Interval]:
+    """`pot_region` by the account's venue rule.
+
+    Where the venue fixes the maintenance margin at the entry value (Bybit's classic
+    account), the pot is liquidated where base + PnL <= that fixed amount: a pot with
+    no maintenance margin and that much less.
+    """
+    if account.rules.maintenance_at_entry:
+        fixed = sum((table.maintenance(p.quantity, p.entry_price) for p in members), start=ZERO)
+        return pot_region(base - fixed, members, NO_MAINTENANCE)
+    return pot_region(base, members, table)
+
+
 def isolated_region(account: Account, index: int, table: Table) -> list[Interval]:
     """Where isolated position `index` is liquidated, by the venue's rule.
 
     Where the venue's rule counts more than the margin (Bybit's added margin /
     (1 - fee)), the position is also liquidated once its margin is used up (margin +
     PnL <= 0): the formula alone could otherwise keep a position with a huge added
-    margin open beyond its bankruptcy price, worth less than nothing.
+    margin open beyond its bankruptcy price, worth less than nothing. Where the venue
+    fixes the maintenance margin at entry (Bybit's classic account), that amount.
     """
     position = account.positions[index]
     collateral = account._collateral[index]
-    region = pot_region(collateral, (position,), table)
+    region = venue_region(account, collateral, (position,), table)
     if collateral <= position.isolated_margin:
         return region
     used_up = pot_region(position.isolated_margin, (position,), NO_MAINTENANCE)
@@ -190,14 +206,14 @@ def take_snapshot(account: Account, prices: Mapping[str, Decimal]) -> Snapshot:
     group_maintenance: dict[str, Decimal] = {}
     group_members: dict[str, list[Position]] = {}
     has_cross = False
-    for position in account.positions:
+    for i, position in enumerate(account.positions):
         symbol = position.symbol
         price = prices.get(symbol)
         if price is None:
             p = m = None
         else:
             p = position.unrealized_pnl(price)
-            m = account._tables[symbol].maintenance(position.quantity, price)
+            m = account.position_maintenance(i, price)
         pnl.append(p)
         maintenance.append(m)
         if position.mode is Mode.CROSS:
@@ -246,7 +262,7 @@ def all_liquidation_prices(
             continue
         if symbol not in cross_cache:
             base = cross_base(account, snapshot, symbol)
-            region = pot_region(base, snapshot.group_members[symbol], table)
+            region = venue_region(account, base, snapshot.group_members[symbol], table)
             cross_cache[symbol] = nearest(region, reference)
         result.append(cross_cache[symbol])
     return result
@@ -294,7 +310,7 @@ def _region(account: Account, i: int, prices: Mapping[str, Decimal]) -> list[Int
     if position.mode is Mode.ISOLATED:
         return isolated_region(account, i, table)
     base = cross_base(account, take_snapshot(account, prices), position.symbol)
-    return pot_region(base, _cross_members(account, position.symbol), table)
+    return venue_region(account, base, _cross_members(account, position.symbol), table)
 
 
 def _cross_members(account: Account, symbol: str) -> tuple[Position, ...]:

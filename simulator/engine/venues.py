@@ -13,14 +13,23 @@ the date of the copy it was taken from (`VenueTable.as_of`) and its source.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from types import MappingProxyType
 
 from simulator.engine.inputs import EngineError
 from simulator.engine.tiers import DEFAULT_BRACKETS, Bracket, TierBasis
 
-__all__ = ["VENUES", "Tier", "Venue", "VenueTable", "base_asset", "get_venue"]
+__all__ = [
+    "OTHER_RULES",
+    "VENUES",
+    "Tier",
+    "Venue",
+    "VenueTable",
+    "base_asset",
+    "get_venue",
+    "hyperliquid_rate",
+]
 
 D = Decimal
 
@@ -83,6 +92,11 @@ class Venue:
     """True: margin added beyond the initial margin counts as added / (1 - side x taker)."""
     liquidation_fee_is_taker: bool = False
     """True: the liquidation fee is the taker fee rate in use (an edited rate follows)."""
+    maintenance_at_entry: bool = False
+    """True: a position's maintenance margin is taken on its value at entry and stays
+    fixed (Bybit's classic account); False: on its value at the mark."""
+    in_force: str = ""
+    """Where the venue documents two rules (`OTHER_RULES`): which accounts this one is for."""
     fee_url: str = ""
     funding_url: str = ""
     rule_notes: str = ""
@@ -250,6 +264,9 @@ BYBIT = Venue(
         "long, / (1 + taker fee) for a short."
     ),
     fee_on_added_margin=True,
+    in_force=(
+        "Bybit's Unified Trading Account, where Bybit has moved every account since September 2023"
+    ),
     rule_notes=(
         "The position is closed with the taker fee charged on the value at the bankruptcy "
         "price; margin left above the bankruptcy price goes to the insurance fund."
@@ -397,9 +414,14 @@ OKX = Venue(
 # --------------------------------------------------------------------------- Hyperliquid
 
 
+def hyperliquid_rate(max_leverage: int | Decimal) -> Decimal:
+    """Hyperliquid's maintenance rate: half the initial margin rate at the maximum leverage."""
+    return 1 / (2 * D(max_leverage))
+
+
 def _hyperliquid(*rows: tuple[int, int]) -> tuple[Tier, ...]:
-    """Tiers from (lower bound, max leverage): rate = 1 / (2 x max leverage)."""
-    return tuple(Tier(D(floor), 1 / (2 * D(lev)), D(lev)) for floor, lev in rows)
+    """Tiers from (lower bound, max leverage)."""
+    return tuple(Tier(D(floor), hyperliquid_rate(lev), D(lev)) for floor, lev in rows)
 
 
 _HYPERLIQUID_TIERS = "https://hyperliquid.gitbook.io/hyperliquid-docs/trading/margin-tiers"
@@ -490,17 +512,52 @@ DYDX = Venue(
     ),
 )
 
+# Bybit's Standard ("classic") account, whose help-centre article "Liquidation Price
+# (USDT Contract)" takes the maintenance margin on the value at entry:
+# "LP (Long) = Entry Price - [(Initial Margin - Maintenance Margin)/Position Size] - (Extra
+# Margin Added/Position Size)", "Maintenance Margin (MM) = (Position Value x MMR) -
+# Maintenance Margin Deduction", "Position Value = Contract Size x Entry Price". Bybit has
+# moved every account to the Unified Trading Account (from September 2023), so `bybit`
+# follows the UTA; this rule is kept for comparison (`OTHER_RULES`, the breakdown).
+BYBIT_CLASSIC = replace(
+    BYBIT,
+    key="bybit-classic",
+    name="Bybit USDT Perpetual (classic account)",
+    source_url=(
+        "https://testnet.bybit.com/en-US/help-center/s/article/Liquidation-Price-USDT-Contract"
+    ),
+    summary=(
+        "The maintenance margin is taken on the position's value at entry and stays "
+        "fixed; margin added to an isolated position counts at face value."
+    ),
+    fee_on_added_margin=False,
+    maintenance_at_entry=True,
+    in_force="Bybit's Standard (classic) account, retired from September 2023",
+)
+
 VENUES: Mapping[str, Venue] = MappingProxyType(
     {venue.key: venue for venue in (BINANCE, BYBIT, OKX, HYPERLIQUID, DYDX)}
 )
 """Every venue by key, in display order."""
 
+OTHER_RULES: Mapping[str, Venue] = MappingProxyType(
+    {BYBIT.key: BYBIT_CLASSIC, BYBIT_CLASSIC.key: BYBIT}
+)
+"""A venue's other documented rule (an account type it has retired), for comparison."""
 
-def get_venue(key: object) -> Venue:
-    """The venue with this key (case and spaces ignored), or a Venue as is."""
+_BY_KEY = {**VENUES, BYBIT_CLASSIC.key: BYBIT_CLASSIC}
+
+
+def get_venue(key: object, *, retired: bool = False) -> Venue:
+    """The venue with this key (case and spaces ignored), or a Venue as is.
+
+    With `retired`, also a rule of `OTHER_RULES` that is not in `VENUES`
+    ("bybit-classic"); accounts accept those, the simulator's pages do not.
+    """
     if isinstance(key, Venue):
         return key
-    venue = VENUES.get(str(key).strip().lower())
+    text = str(key).strip().lower()
+    venue = (_BY_KEY if retired else VENUES).get(text)
     if venue is None:
         raise EngineError(f"There is no venue {str(key)!r}. The venues are: {', '.join(VENUES)}.")
     return venue

@@ -13,6 +13,8 @@ Pure Python: no Django, no database.
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from simulator.engine import (
     Account,
@@ -20,11 +22,15 @@ from simulator.engine import (
     Mode,
     Position,
     Side,
+    bracket_for,
     evaluate,
+    explain_liquidation_price,
+    get_venue,
     liquidation_price,
     maintenance_amounts,
     with_funding,
 )
+from simulator.engine.venues import hyperliquid_rate
 
 D = Decimal
 CENT = D("0.01")
@@ -139,9 +145,9 @@ def test_bybit_example_2_short_with_added_margin():
     margin." Initial Margin = 400 USDT, MMR = 0.5%, Maintenance Margin = 100 USDT,
     LP = [20,000 + (400 - 100)] + (3,000 / 1) = 23,300 USDT.
 
-    (a) Bybit freezes the maintenance margin at the entry value (100 USDT); expressed
-    through the engine's inputs (see `maintenance_frozen_at_entry`) it gives 23,300.
-    (b) The engine's own rule recomputes the maintenance margin at the mark, which for a
+    (a) Bybit's classic account fixes the maintenance margin at the entry value (100
+    USDT): the engine's `bybit-classic` rule (`Venue.maintenance_at_entry`) gives 23,300.
+    (b) The mark-based rule (Binance's, Bybit's UTA) recomputes it at the mark, which for a
     short above entry is more than 100, so it liquidates lower, at 23,283.58; the gap is
     exactly the extra maintenance margin at that price per BTC.
     """
@@ -156,9 +162,10 @@ def test_bybit_example_2_short_with_added_margin():
     bybit += extra / size
     assert bybit == 23300
 
-    # (a) The published figure, exactly.
-    frozen = maintenance_frozen_at_entry(position, position.isolated_margin, maintenance_at_entry)
-    assert liquidation_price(frozen, 0) == D(23300)
+    # (a) The published figure, exactly, by the classic account's rule.
+    classic = Account(D(3400), [position], venue="bybit-classic")
+    assert classic.maintenance_margin(0, D(23300)) == 100  # fixed, whatever the mark
+    assert liquidation_price(classic, 0) == D(23300)
 
     # (b) The engine's rule and the documented difference.
     lp = liquidation_price(ours, 0)
@@ -173,20 +180,177 @@ def test_bybit_example_3_funding_fee_taken_from_the_margin():
     Maintenance Margin = 100, LP = [20,000 - (400 - 100)] - (-200 / 1) = 19,900 USDT.
 
     `with_funding` takes the 200 USDT from the isolated margin (1 BTC x 20,000 x 1% in
-    one interval), leaving 200, below the initial margin; with the maintenance frozen at
-    100 (as in Example 2) that gives 19,900. The engine's own rule (maintenance at the
-    mark) moves the price towards the mark by the same 200 per BTC, less a little.
+    one interval), leaving 200, below the initial margin; by the classic account's rule
+    (maintenance fixed at 100) that gives 19,900. The mark-based rule moves the price
+    towards the mark by the same 200 per BTC, less a little.
     """
     position = Position("BTCUSDT", Side.LONG, 1, 20000, 50)
+    classic = Account(D(400), [position], venue="bybit-classic")
+    assert liquidation_price(classic, 0) == D(19700)  # Example 1
+    classic_funded = with_funding(classic, rates={"BTCUSDT": D("0.01")}, intervals=1)
+    assert classic_funded.positions[0].isolated_margin == 200
+    assert liquidation_price(classic_funded, 0) == D(19900)
     account = Account(D(400), [position])
     funded = with_funding(account, rates={"BTCUSDT": D("0.01")}, intervals=1)
     margin = funded.positions[0].isolated_margin
     assert margin == 200 and funded.balance == 200
-    frozen = maintenance_frozen_at_entry(position, margin, D(100))
-    assert liquidation_price(frozen, 0) == D(19900)
     before, after = liquidation_price(account, 0), liquidation_price(funded, 0)
     assert after > before  # towards the mark
     assert close(after - before, D(200) / D("0.995"))
+
+
+# Bybit's classic examples with Bybit's own BTCUSDT tiers (venues.py: 0.5% up to 2,000,000
+# USDT, deduction 0), through the `bybit-classic` rule; the same figures.
+@pytest.mark.parametrize(
+    ("side", "margin", "published"),
+    [(Side.LONG, D(400), D(19700)), (Side.SHORT, D(3400), D(23300))],
+)
+def test_bybit_classic_examples_with_bybits_tiers(side, margin, published):
+    """Bybit, "Liquidation Price (USDT Contract)", Examples 1 and 2:
+    https://testnet.bybit.com/en-US/help-center/s/article/Liquidation-Price-USDT-Contract
+    "a long entry of 1 BTC at 20,000 USDT with 50x leverage ... LP = 20,000 USDT -
+    (400 - 100) = 19,700 USDT"; the short with 3,000 USDT added: "23,300 USDT"."""
+    classic = get_venue("bybit-classic", retired=True)
+    position = Position("BTCUSDT", side, 1, 20000, 50, margin=margin)
+    account = Account(margin, [position], {"BTCUSDT": classic.brackets("BTC")}, venue=classic)
+    assert liquidation_price(account, 0) == published
+    state = evaluate(account, {"BTCUSDT": published}).positions[0]
+    assert state.maintenance_margin == 100 and state.margin_balance == 100  # 100 = 100
+    assert state.liquidated
+
+
+# Bybit Help Center, older "Liquidation Price (USDT Contract)" (same classic rule, written
+# Entry Price x (1 -/+ Initial Margin Rate +/- Maintenance Margin Rate)):
+# https://help.bybit.com/hc/en-us/articles/900000181046-Liquidation-Price-USDT-Contract-
+@pytest.mark.parametrize(
+    ("side", "entry", "leverage", "published"),
+    [(Side.LONG, 10000, 50, D(9850)), (Side.SHORT, 8000, 40, D(8160))],
+)
+def test_bybit_older_classic_examples(side, entry, leverage, published):
+    """ "Trader place a long entry of 1 BTC at 10,000 USDT with 50x leverage. Assuming no
+    extra margin added. Liquidation Price = 10,000 USDT * (1 - 2% + 0.5%) = 9,850 USDT";
+    "a short entry of 1 BTC at 8,000USDT with 40x leverage ... = 8,000 USDT * (1 + 2.5% -
+    0.5%) = 8160 USDT"."""
+    position = Position("BTCUSDT", side, 1, entry, leverage)
+    account = Account(position.initial_margin, [position], venue="bybit-classic")
+    assert liquidation_price(account, 0) == published
+
+
+def test_bybit_classic_cross_example():
+    """Same older page, "Liquidation Price (Margin type: Cross Margin)", Example 1: "trader
+    A holding a 2BTC Long position at 10,000 USDT. The current available balance is 2,000
+    USDT, current mark price = 10,500USDT, unrealized profit(Mark Price) is 1,000 USDT.
+    Initial Margin = 2*10,000*1% = 200USDT; Maintenance Margin = 2 *10,000*0.5% = 100USDT
+    ... Total Sustainable Loss = Available Balance + Initial Margin - Maintenance Margin =
+    2,000 + 200 -100 USDT = 2,100 USDT". The stored copy stops at "With 2,100USDT, the
+    position can sust...": its liquidation price is not in our sources, so only the
+    published figures are checked, and the price the classic rule gives is the one that
+    loses exactly 2,100 (8,950, not a published figure).
+
+    The available balance leaves out the unrealised profit, so the wallet is 2,000 + 200.
+    """
+    position = Position("BTCUSDT", Side.LONG, 2, 10000, 100, mode=Mode.CROSS)
+    account = Account(D(2200), [position], venue="bybit-classic")
+    assert position.initial_margin == 200
+    at_mark = evaluate(account, {"BTCUSDT": D(10500)})
+    assert at_mark.cross_maintenance_margin == 100  # the entry value's, at any mark
+    assert at_mark.positions[0].unrealized_pnl == 1000
+    at_entry = evaluate(account, {"BTCUSDT": D(10000)})
+    assert at_entry.cross_equity - at_entry.cross_maintenance_margin == 2100
+    lp = liquidation_price(account, 0, {"BTCUSDT": D(10500)})
+    assert position.unrealized_pnl(lp) == -2100
+
+
+def test_bybit_uta_example_needs_the_maintenance_margin_at_the_mark():
+    """Bybit, "Liquidation Price Calculation under Isolated Mode (Unified Trading
+    Account)", USDT Perpetual and Expiry Contracts (stored copy last updated 2026-05-27,
+    https://www.kbybit.com/en/help-center/article/Liquidation-Price-Calculation-under-Isolated-Mode-Unified-Trading-Account;
+    the USDT section as a public repository quotes it): 1 BTC long at 40,000 USDT, 50x,
+    3,000 USDT extra margin, MMR 0.5%, taker fee 0.055%, MM deduction 0: "Maintenance
+    Margin = (40,000 x 0.5%) - 0 + 21.56 = 221.56 USDT" and a liquidation price of
+    36,380.25 USDT, whose formula divides by "[Position Size - (Position Size x MM
+    Rate)]": the maintenance margin at the liquidation price, not at entry.
+
+    The classic account's rule (maintenance fixed at entry, 200) would give 36,400.00,
+    as the breakdown says; the published 36,380.25 is the mark-based rule's.
+    """
+    bybit = get_venue("bybit")
+    position = Position("BTCUSDT", Side.LONG, 1, 40000, 50, margin=D(3800))
+    tiers = {"BTCUSDT": bybit.brackets("BTC")}
+    account = Account(D(3800), [position], tiers, venue="bybit")
+    # 21.56: the taker fee on the value at the bankruptcy price, 40,000 x (1 - 1/50).
+    fee_to_close = (D(40000) * (1 - D(1) / 50) * bybit.taker_fee).quantize(CENT)
+    assert account.maintenance_margin(0, D(40000)) + fee_to_close == D("221.56")
+    assert cents(liquidation_price(account, 0)) == D("36380.25")
+    classic = Account(D(3800), [position], tiers, venue="bybit-classic")
+    assert liquidation_price(classic, 0) == D(36400)
+    step = explain_liquidation_price(account, 0).steps[-1]
+    assert step.label == "Other Bybit rule" and step.change == 0
+    assert "would be liquidated at 36,400.00" in step.detail
+
+
+def test_bybit_breakdown_shows_the_classic_figure_of_example_2():
+    """Example 2 of "Liquidation Price (USDT Contract)" (23,300 USDT) on the `bybit`
+    venue: the engine follows the UTA, and the breakdown gives the classic figure."""
+    position = Position("BTCUSDT", Side.SHORT, 1, 20000, 50, margin=D(3400))
+    account = Account(D(3400), [position], venue="bybit")
+    explanation = explain_liquidation_price(account, 0)
+    uta = (D(20000) + 400 + D(3000) / (1 + D("0.00055"))) / (1 + D("0.005"))
+    assert close(explanation.price, uta)
+    step = explanation.steps[-1]
+    assert "would be liquidated at 23,300.00" in step.detail
+    assert "further from its entry price" in step.detail  # 23,300 > the UTA price
+
+
+def decimals(low: str, high: str, places: int) -> st.SearchStrategy[Decimal]:
+    scale = 10**places
+    return st.integers(int(D(low) * scale), int(D(high) * scale)).map(
+        lambda i: D(i).scaleb(-places)
+    )
+
+
+@given(
+    st.sampled_from(list(Side)),
+    decimals("0.001", "3000", 3),
+    decimals("1", "100000", 2),
+    st.sampled_from([D(n) for n in (1, 2, 5, 10, 25, 50, 100)]),
+    decimals("0.2", "3", 2),
+)
+def test_bybit_classic_rule_is_its_closed_form(side, size, entry, leverage, factor):
+    """The classic article's formula, LP = entry -/+ (margin - MM) / size with MM = entry
+    value x MMR - deduction of the entry value's tier (Bybit's BTC tiers), for a single
+    isolated position holding any margin."""
+    classic = get_venue("bybit-classic", retired=True)
+    margin = size * entry / leverage * factor
+    position = Position("BTCUSDT", side, size, entry, leverage, margin=margin)
+    brackets = classic.brackets("BTC")
+    account = Account(margin, [position], {"BTCUSDT": brackets}, venue=classic)
+    tier, deduction = bracket_for(brackets, size * entry)
+    maintenance = size * entry * tier.rate - deduction
+    expected = entry - side.sign * (margin - maintenance) / size
+    lp = liquidation_price(account, 0)
+    if expected <= 0:
+        assert lp is None
+    else:
+        assert lp is not None and close(lp, expected, 20)
+
+
+# --------------------------------------------------------------------------- Hyperliquid
+
+
+@pytest.mark.parametrize(
+    ("max_leverage", "published", "places"),
+    [(20, D("0.025"), D("0.001")), (50, D("0.01"), D("0.01")), (3, D("0.167"), D("0.001"))],
+)
+def test_hyperliquid_published_maintenance_rates(max_leverage, published, places):
+    """Hyperliquid Docs, Margin tiers: "maintenance_margin_rate(tier = n) = (Initial
+    Margin Rate at Maximum leverage at tier n) / 2. For example, at 20x max leverage,
+    maintenance_margin_rate = 2.5%"
+    (https://hyperliquid.gitbook.io/hyperliquid-docs/trading/margin-tiers); Liquidations:
+    "the maintenance margin is between 1% (for 50x max leverage assets) and 16.7% (for
+    3x max leverage assets)"
+    (https://hyperliquid.gitbook.io/hyperliquid-docs/trading/liquidations)."""
+    assert hyperliquid_rate(max_leverage).quantize(places) == published
 
 
 # --------------------------------------------------------------------------- MEXC

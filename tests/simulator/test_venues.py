@@ -100,6 +100,12 @@ def test_unknown_venue_lists_the_venues():
     with pytest.raises(EngineError, match="The venues are: binance, bybit, okx"):
         Account(D(100), [], venue="kraken")
     assert get_venue(" OKX ") is VENUES["okx"]
+    # Bybit's retired classic rule: for accounts, not offered where venues are listed.
+    with pytest.raises(EngineError, match="The venues are: binance, bybit, okx"):
+        get_venue("bybit-classic")
+    classic = get_venue("bybit-classic", retired=True)
+    assert classic.maintenance_at_entry and classic.key not in VENUES
+    assert Account(D(100), [], venue="bybit-classic").rules is classic
     assert get_venue(VENUES["dydx"]) is VENUES["dydx"]
 
 
@@ -621,6 +627,7 @@ def test_breakdown_of_the_bybit_example():
         "Fees in the liquidation rule",
         "Funding",
         "Other positions",
+        "Other Bybit rule",
         "Mark price versus last price",
     ]
     # Textbook: lesson 3's formula with the initial margin and 0.5%.
@@ -628,13 +635,18 @@ def test_breakdown_of_the_bybit_example():
     funded = with_funding(account, rates={"BTCUSDT": D("0.0001")}, intervals=9)
     assert explanation.price == liquidation_price(funded, 0)
     assert exactly(explanation.textbook, explanation.total_change) == explanation.price
-    _, tiers, fees, funding, others, last = explanation.steps
+    _, tiers, fees, funding, others, classic, last = explanation.steps
     assert cents(fees.price) == D("36380.25")  # the published figure, before funding
     assert fees.change < 0 and "3,000.00 / (1 - 0.055%)" in fees.detail
     assert tiers.change == 0 and "tier 1" in tiers.detail
     assert funding.change > 0 and "pays 36.00" in funding.detail
     assert others.change == 0 and last.change == 0
     assert "100.00 above" in last.detail
+    # The classic account's rule, for comparison: maintenance fixed at the entry value
+    # (200), added margin at face value, after the 36 of funding: 40,000 - (3,764 - 200).
+    assert classic.change == 0 and classic.price == explanation.price
+    assert "would be liquidated at 36,436.00" in classic.detail
+    assert "Standard (classic) account" in classic.detail
     previous = explanation.textbook
     for step in explanation.steps:
         assert exactly(previous, step.change) == step.price
@@ -710,7 +722,7 @@ def decimals(low: str, high: str, places: int) -> st.SearchStrategy[Decimal]:
     )
 
 
-venues = st.sampled_from(list(VENUES))
+venues = st.sampled_from([*VENUES, "bybit-classic"])  # and Bybit's retired rule
 sides = st.sampled_from(list(Side))
 entries = decimals("1", "100000", 2)
 sizes = decimals("0.001", "3000", 3)
@@ -745,6 +757,8 @@ def test_each_venue_reduces_to_its_documented_formula(case):
     venue = account.venue
     if venue == "okx":  # (E - s m/Q) / (1 - s (MMR + fee))
         expected = (e - s * m / q) / (1 - s * (rate + f))
+    elif venue == "bybit-classic":  # E - s (m - MM at entry) / Q
+        expected = e - s * (m - q * e * rate) / q
     elif venue == "bybit":  # [(E Q) - s (E Q / L) - s extra / (1 - s fee) - s ded] / (Q - s Q MMR)
         initial = position.initial_margin
         extra = m - initial
@@ -765,7 +779,7 @@ def test_each_venue_reduces_to_its_documented_formula(case):
 @st.composite
 def venue_accounts(draw, unique: bool = True):
     """Positions on distinct symbols, each side, some isolated, on a venue with its tables."""
-    venue = get_venue(draw(venues))
+    venue = get_venue(draw(venues), retired=True)
     count = draw(st.integers(1, 4))
     positions = []
     for n in range(count):
@@ -908,7 +922,8 @@ def test_the_breakdown_adds_up(case, data):
     prices = [step.price for step in explanation.steps]
     if explanation.textbook is not None and None not in prices:
         assert exactly(explanation.textbook, explanation.total_change) == explanation.price
-    assert len(explanation.steps) == (6 if last is not None else 5)
+    other_rule = 1 if account.venue.startswith("bybit") else 0  # the other Bybit rule
+    assert len(explanation.steps) == (6 if last is not None else 5) + other_rule
 
 
 @st.composite
