@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from academy import views as site_views
+from accounts.limits import AdminLoginForm
 from lessons import views as lesson_views
+
+# The admin's log-in, held to the same failed log-in limits as the site's.
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", lesson_views.home, name="home"),

@@ -1,0 +1,195 @@
+"""allauth's limits hold across gunicorn's workers, as served: production settings,
+4 workers, SQLite in a folder of the test's own, without Redis and with a Redis of
+the test's own. Counted in each worker's memory, 20 of 25 wrong passwords for one
+account were checked where the limit is 5.
+
+Each run comes through a proxy of ours (DJANGO_TRUSTED_PROXY_COUNT=1) from an address
+of its own, so the per-address limits of one run do not reach into the other's.
+"""
+
+import http.client
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.test_faults import free_port, own_redis
+
+ROOT = Path(__file__).resolve().parent.parent
+ATTEMPTS = 25
+LIMIT = 5  # allauth's default: 5 failed log-ins per account in 5 minutes
+TOO_MANY = "Too many failed login attempts"
+PASSWORD = "a-long-pass-phrase-42"
+ADMIN_PASSWORD = "an-admin-pass-phrase-42"
+SETUP = f"""
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+User = get_user_model()
+for name in ("plain", "redis"):
+    email = name + "@example.com"
+    user = User.objects.create_user(username=name, email=email, password={PASSWORD!r})
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    User.objects.create_superuser("editor-" + name, password={ADMIN_PASSWORD!r})
+"""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A database and static files for the servers, made as `make serve` makes them."""
+    folder = tmp_path_factory.mktemp("served")
+    env = {
+        **os.environ,
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_SECURE_COOKIES": "false",
+        "DJANGO_SECURE_HSTS_SECONDS": "0",
+        "DJANGO_EMAIL_CONSOLE": "true",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_TRUSTED_PROXY_COUNT": "1",
+        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+        "DJANGO_STATIC_ROOT": str(folder / "static"),
+        "WEB_CONCURRENCY": "4",
+    }
+    env.pop("REDIS_URL", None)
+    for args in (["migrate", "--noinput"], ["collectstatic", "--noinput"], ["shell", "-c", SETUP]):
+        subprocess.run(
+            [sys.executable, "manage.py", *args, "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return folder, env
+
+
+class Served:
+    """gunicorn with 4 workers on a free port; stopped, with its workers, at the end."""
+
+    def __init__(self, folder: Path, env: dict, **extra: str) -> None:
+        self.port = free_port()
+        self.log = folder / f"server-{self.port}.log"
+        self.process = subprocess.Popen(
+            [
+                *(str(ROOT / ".venv/bin/gunicorn"), "academy.wsgi"),
+                *("--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}"),
+            ],
+            cwd=ROOT,
+            env={**env, **extra},
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while not self._answers():
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.stop()
+                pytest.fail(f"gunicorn did not start:\n{self.log.read_text()[-3000:]}")
+            time.sleep(0.2)
+
+    def _answers(self) -> bool:
+        try:
+            return self.request("GET", "/healthz", {}, "127.0.0.1")[0] == 200
+        except OSError:
+            return False
+
+    def request(self, method: str, path: str, headers: dict, client: str, body: str = ""):
+        """One request on a connection of its own (as a new visitor's, or a script's),
+        so that gunicorn hands it to whichever worker takes it."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            headers = {**headers, "X-Forwarded-For": client}
+            if body:
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            connection.request(method, path, body=body or None, headers=headers)
+            response = connection.getresponse()
+            return response.status, response.headers, response.read().decode()
+        finally:
+            connection.close()
+
+    def post_many(self, path: str, data: dict, client: str, times: int) -> list[tuple[int, str]]:
+        """The form posted `times` times, five at once, each with a fresh CSRF cookie."""
+
+        def one(_) -> tuple[int, str]:
+            _, headers, _ = self.request("GET", path, {}, client)
+            cookie = SimpleCookie(headers["Set-Cookie"])["csrftoken"].value
+            status, _, page = self.request(
+                "POST",
+                path,
+                {"Cookie": f"csrftoken={cookie}", "X-CSRFToken": cookie},
+                client,
+                urlencode(data),
+            )
+            return status, page
+
+        with ThreadPoolExecutor(5) as pool:
+            return list(pool.map(one, range(times)))
+
+    def stop(self) -> None:
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+@pytest.fixture
+def redis_url():
+    with own_redis() as (_, url):
+        yield url
+
+
+def checked(replies: list[tuple[int, str]]) -> int:
+    """How many of the log-ins were checked (answered wrong password, not refused)."""
+    assert all(status in {200, 429} for status, _ in replies), [s for s, _ in replies]
+    return sum(TOO_MANY not in page for _, page in replies)
+
+
+def emails_to(log: Path, address: str) -> int:
+    return len(re.findall(rf"^To: {re.escape(address)}$", log.read_text(), re.MULTILINE))
+
+
+@pytest.mark.parametrize("with_redis", [False, True], ids=["without-redis", "with-redis"])
+def test_limits_hold_across_four_workers(site, with_redis, request):
+    folder, env = site
+    name = "redis" if with_redis else "plain"
+    client = "10.0.0.2" if with_redis else "10.0.0.1"
+    extra = {"REDIS_URL": request.getfixturevalue("redis_url")} if with_redis else {}
+    server = Served(folder, env, **extra)
+    try:
+        email = f"{name}@example.com"
+        wrong = {"login": email, "password": "not-the-password"}
+        replies = server.post_many("/accounts/login/", wrong, client, ATTEMPTS)
+        assert 1 <= checked(replies) <= LIMIT
+        # The right password is refused too while the limit holds.
+        right = server.post_many("/accounts/login/", {**wrong, "password": PASSWORD}, client, 1)
+        assert TOO_MANY in right[0][1]
+
+        # The admin's log-in, by username, is held to the same limit.
+        admin = {"username": f"editor-{name}", "password": "wrong", "next": "/admin/"}
+        replies = server.post_many("/admin/login/", admin, "10.0.1." + client[-1], ATTEMPTS)
+        assert 1 <= checked(replies) <= LIMIT
+        right = server.post_many(
+            "/admin/login/", {**admin, "password": ADMIN_PASSWORD}, "10.0.1." + client[-1], 1
+        )
+        assert right[0][0] == 200 and TOO_MANY in right[0][1]
+
+        # Password reset: at most 5 emails a minute to one address.
+        reset = {"email": email}
+        server.post_many("/accounts/password/reset/", reset, "10.0.2." + client[-1], 10)
+    finally:
+        server.stop()
+    assert 1 <= emails_to(server.log, email) <= LIMIT
