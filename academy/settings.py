@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Sees each response after every middleware below has said what it varies with.
+    "academy.middleware.PrivateWhenPersonalMiddleware",
     # Compresses pages; Django masks CSRF tokens per response and pads gzip
     # output, which is what keeps compression safe from BREACH.
     "django.middleware.gzip.GZipMiddleware",
