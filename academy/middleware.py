@@ -1,14 +1,33 @@
-"""The page for when the database cannot be reached."""
+"""Site-wide middleware: personal responses kept out of shared caches, and the page
+for when the database cannot be reached."""
 
 import logging
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import has_vary_header, patch_cache_control
 
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
+
+
+class PrivateWhenPersonalMiddleware:
+    """A response that varies with the visitor's cookies is theirs: their progress,
+    attempts, account, or a form carrying the token of their CSRF cookie. It says
+    `Cache-Control: private`, so a shared cache (a proxy, a CDN) never hands it to
+    someone else; the browser's own cache may still keep it. Listed before every
+    middleware that marks a response as varying with cookies."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if has_vary_header(response, "Cookie"):
+            patch_cache_control(response, private=True)
+        return response
 
 
 class DatabaseUnavailableMiddleware:

@@ -26,6 +26,15 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number of 0 or more, not {value!r}.")
+    return int(value)
+
+
 DEBUG = env_bool("DJANGO_DEBUG")
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -62,6 +71,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Sees each response after every middleware below has said what it varies with.
+    "academy.middleware.PrivateWhenPersonalMiddleware",
     # Compresses pages; Django masks CSRF tokens per response and pads gzip
     # output, which is what keeps compression safe from BREACH.
     "django.middleware.gzip.GZipMiddleware",
@@ -326,7 +337,27 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = (
     "https" if not DEBUG and env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True) else "http"
 )
 # allauth's rate limits stay at their defaults (on: log-in failures, sign-up, password
-# reset and confirmation emails, per address and per IP), counted in the default cache.
+# reset and confirmation emails, per address and per IP), and the admin's log-in is held
+# to the log-in ones (accounts/admin_login.py). They are counted in the database (the
+# "ratelimit" cache, a table `migrate` makes), which every process of every server sees:
+# counted in each process's own memory, 4 workers let 20 wrong passwords of 25 through
+# where the limit is 5 (docs/security.md; its cost in docs/performance.md).
+RATE_LIMIT_CACHE = "ratelimit"
+CACHES[RATE_LIMIT_CACHE] = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "academy_rate_limits",
+    # Entries past this are culled oldest key first, live counts too: room for every
+    # address and account a burst of attempts names within the limits' 5 minutes.
+    "OPTIONS": {"MAX_ENTRIES": 20000},
+}
+# Behind load balancers or proxies, the visitor's address is not the connection's: say
+# how many proxies of ours append to X-Forwarded-For (their count from the right), or
+# which header one of them sets to the visitor's address. Without either, every visitor
+# behind a balancer counts as the balancer, and one of them can lock out all the others.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = (
+    os.environ.get("DJANGO_TRUSTED_CLIENT_IP_HEADER", "").strip() or None
+)
 # Email (README, "Deploy"): through the SMTP server EMAIL_HOST names; else printed
 # to the console in development (or with DJANGO_EMAIL_CONSOLE=true), and in
 # production handed to a mail server on this machine (localhost:25).

@@ -3,8 +3,12 @@ from django.urls import include, path
 
 from academy import views as site_views
 from accounts import urls as account_urls
+from accounts.limits import AdminLoginForm
 from lessons import urls as lesson_urls
 from lessons import views as lesson_views
+
+# The admin's log-in, held to the same failed log-in limits as the site's.
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", lesson_views.home, name="home"),

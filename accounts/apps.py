@@ -12,10 +12,12 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_save
 
+        from accounts.limits import count_in_shared_cache
         from accounts.sections import LessonProgressSection
         from accounts.signals import claim_on_log_in, read_on_quiz_start
         from lessons.registry import register_section
 
+        count_in_shared_cache()
         register_section("progress", LessonProgressSection())
         user_logged_in.connect(claim_on_log_in, dispatch_uid="accounts-claim-on-log-in")
         post_save.connect(

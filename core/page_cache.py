@@ -36,9 +36,8 @@ from django.utils.cache import patch_vary_headers
 
 PAGE_CACHE_SECONDS = 60
 VERSION_KEY = "page-cache-version"
-NONCE_PLACEHOLDER = "csp-nonce-placeholder-7f3a"
-TOKEN_PLACEHOLDER = "csrf-token-placeholder-7f3a"  # noqa: S105 - a marker, not a secret
-PLACEHOLDERS = re.compile(f"({NONCE_PLACEHOLDER}|{TOKEN_PLACEHOLDER})")
+# The two slots of a cached page, filled for each response.
+NONCE, TOKEN = "nonce", "token"
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
@@ -55,13 +54,15 @@ END_OF_STREAM = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS).flush(zlib.Z
 @dataclass(frozen=True, slots=True)
 class CachedPage:
     status: int
-    pieces: tuple[str, ...]  # fixed text at even positions, placeholders at odd ones
+    pieces: tuple[str, ...]  # fixed text at even positions, slots (NONCE, TOKEN) at odd ones
     encoded: tuple[bytes, ...]
     deflated: tuple[bytes, ...]
 
     @classmethod
-    def from_html(cls, html: str, status: int) -> "CachedPage":
-        pieces = tuple(PLACEHOLDERS.split(html))
+    def from_html(cls, html: str, status: int, markers: dict[str, str]) -> "CachedPage":
+        """The page cut at its markers (each marker's text: the slot it stands for)."""
+        found = re.compile("(" + "|".join(map(re.escape, markers)) + ")")
+        pieces = tuple(markers[p] if i % 2 else p for i, p in enumerate(found.split(html)))
         encoded = tuple(piece.encode() for piece in pieces)
         deflated = tuple(_deflate(data) if i % 2 == 0 else b"" for i, data in enumerate(encoded))
         return cls(status, pieces, encoded, deflated)
@@ -107,7 +108,7 @@ def render_cached_page(
     if request.user.is_authenticated:
         context = build_context()
         return _fresh(request, template_name, context, status(context))
-    full_key = f"page:{content_version()}:{key}"
+    full_key = f"cached-page:{content_version()}:{key}"
     page = cache.get(full_key)
     if page is None:
         context = build_context()
@@ -155,7 +156,7 @@ def render_personal_page(
 def _personal_key(key: str) -> str:
     # Hashed: a key may hold an email address, too long or odd for some cache backends.
     digest = hashlib.sha256(key.encode()).hexdigest()
-    return f"personal:{content_version()}:{digest}"
+    return f"personal-page:{content_version()}:{digest}"
 
 
 def _fresh(request: HttpRequest, template_name: str, context: dict, status: int = 200):
@@ -163,19 +164,20 @@ def _fresh(request: HttpRequest, template_name: str, context: dict, status: int 
 
 
 def _page(request: HttpRequest, template_name: str, context: dict, *, status: int) -> CachedPage:
+    # Markers made for this rendering alone: text typed into the page (a field the
+    # form shows again) cannot know them, so is never taken for a slot.
+    nonce, token = (f"{slot}-{secrets.token_hex(16)}" for slot in (NONCE, TOKEN))
     html = render_to_string(
-        template_name,
-        {**context, "csp_nonce": NONCE_PLACEHOLDER, "csrf_token": TOKEN_PLACEHOLDER},
-        request=request,
+        template_name, {**context, "csp_nonce": nonce, "csrf_token": token}, request=request
     )
-    return CachedPage.from_html(html, status)
+    return CachedPage.from_html(html, status, {nonce: NONCE, token: TOKEN})
 
 
 def _from_page(request: HttpRequest, page: CachedPage) -> HttpResponse:
     """The page with this response's nonce and token, compressed if the browser accepts it."""
-    values = {NONCE_PLACEHOLDER: str(get_nonce(request))}
-    if TOKEN_PLACEHOLDER in page.pieces:
-        values[TOKEN_PLACEHOLDER] = get_token(request)
+    values = {NONCE: str(get_nonce(request))}
+    if TOKEN in page.pieces[1::2]:
+        values[TOKEN] = get_token(request)
     gzip = bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
     response = page.response(values, gzip=gzip)
     patch_vary_headers(response, ["Accept-Encoding"])

@@ -101,10 +101,11 @@ def _lesson_page(
 ) -> HttpResponse:
     personal = any(section.is_personal(request) for section in sections())
     if not personal and not request.GET:
-        # What everyone sees (no widget moved, no quiz score of their own): from the cache.
+        # What everyone sees (no widget moved, no quiz score of their own): from the cache,
+        # keyed by kind too: /learn/strategies/<slug>/ is a 404, not the strategy's page.
         return render_cached_page(
             request,
-            key=f"lesson:{level_slug}:{lesson_slug}",
+            key=f"lesson:{kind}:{level_slug}:{lesson_slug}",
             template_name="lessons/lesson_detail.html",
             build_context=lambda: _lesson_context(kind, level_slug, lesson_slug),
         )

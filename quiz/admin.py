@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 
+from core.edit_conflicts import FIELD, UnchangedSinceOpenedForm
 from quiz.computations import COMPUTATIONS
 from quiz.models import Attempt, Choice, Question, Quiz, choice_problems
 
@@ -62,6 +63,7 @@ class ChoiceFormSet(BaseInlineFormSet):
 NestedChoiceFormSet = inlineformset_factory(
     Question,
     Choice,
+    form=UnchangedSinceOpenedForm,
     formset=ChoiceFormSet,
     fields=CHOICE_FIELDS,
     widgets=CHOICE_WIDGETS,
@@ -110,6 +112,7 @@ class QuestionFormSet(BaseInlineFormSet):
 
 class QuestionInline(admin.StackedInline):
     model = Question
+    form = UnchangedSinceOpenedForm
     formset = QuestionFormSet
     template = "admin/quiz/question_inline.html"
     extra = 0
@@ -122,6 +125,7 @@ class QuestionInline(admin.StackedInline):
         ("computation", "tolerance_percent", "tolerance_minimum"),
         "figures",
         "mistakes",
+        FIELD,
     ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -143,6 +147,7 @@ class QuestionInline(admin.StackedInline):
 
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
+    form = UnchangedSinceOpenedForm
     list_display = ["title", "lesson", "pass_mark", "is_published", "updated_at"]
     list_filter = ["is_published"]
     list_select_related = ["lesson__level"]
@@ -153,8 +158,9 @@ class QuizAdmin(admin.ModelAdmin):
 
 class ChoiceInline(admin.TabularInline):
     model = Choice
+    form = UnchangedSinceOpenedForm
     formset = ChoiceFormSet
-    fields = CHOICE_FIELDS
+    fields = [*CHOICE_FIELDS, FIELD]
     extra = 0
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -167,6 +173,7 @@ class ChoiceInline(admin.TabularInline):
 class QuestionAdmin(admin.ModelAdmin):
     """One question on its own page, for when the quiz page gets long."""
 
+    form = UnchangedSinceOpenedForm
     list_display = ["__str__", "quiz", "kind", "objective", "lesson_section", "is_retired"]
     list_filter = ["quiz", "kind", "is_retired"]
     list_select_related = ["quiz"]

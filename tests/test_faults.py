@@ -1,5 +1,6 @@
 """With the cache (Redis) unreachable the site still serves, and /healthz says so."""
 
+import contextlib
 import logging
 import shutil
 import socket
@@ -51,9 +52,10 @@ def unreachable_redis(settings):
     yield caches["default"]
 
 
-@pytest.fixture
-def live_redis(settings):
-    """A Redis of this test's own, on a free port (`make test` installs redis-server)."""
+@contextlib.contextmanager
+def own_redis():
+    """A Redis of the test's own, on a free port (`make test` installs redis-server):
+    its process and address."""
     server = shutil.which("redis-server")
     if server is None:
         pytest.fail("redis-server is not installed: run `make test`, which installs it.")
@@ -63,7 +65,16 @@ def live_redis(settings):
         stdout=subprocess.DEVNULL,
     )
     try:
-        url = f"redis://127.0.0.1:{port}/0"
+        yield process, f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def live_redis(settings):
+    """A Redis of this test's own, as the site's cache."""
+    with own_redis() as (process, url):
         settings.CACHES = redis_settings(url)
         settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
         cache = caches["default"]
@@ -72,9 +83,6 @@ def live_redis(settings):
                 break
             time.sleep(0.05)
         yield process, cache
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_an_unreachable_cache_is_an_empty_one(unreachable_redis, caplog):

@@ -386,3 +386,27 @@ def test_replay_uploads(client, data, extra):
     assert_clear(response, expect="There is a problem")
     if response.status_code == 303:
         assert_clear(client.get(response["Location"]))
+
+
+CROSS_OVER_MARGIN = {
+    # A 10x BTC long with $5,001 of margin on $5,000 in cross: the account exists, but
+    # the same position isolated cannot (its margin exceeds the balance).
+    "balance": "5000", "mode": "cross", "venue": "binance", "tiers": "flat",
+    "positions-TOTAL_FORMS": "1", "positions-INITIAL_FORMS": "0",
+    "positions-0-symbol": "BTC", "positions-0-side": "long", "positions-0-entry_price": "60000",
+    "positions-0-leverage": "10", "positions-0-size_basis": "margin", "positions-0-size": "5001",
+    "positions-0-margin_mode": "account", "mark_BTC": "0%",
+}  # fmt: skip
+
+
+def test_a_cross_margin_over_the_balance_shows_the_other_mode_as_not_possible(client):
+    """The other mode's column has no figures: dashes, and why, not a 500."""
+    response = client.post("/simulator/", CROSS_OVER_MARGIN)
+    assert response.status_code == 303
+    page = client.get(response["Location"])  # the share link: the same address
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "This comparison is not possible" in html
+    assert "<td>—</td>" in html
+    htmx = client.post("/simulator/", CROSS_OVER_MARGIN, HTTP_HX_REQUEST="true")
+    assert htmx.status_code == 200 and "This comparison is not possible" in htmx.content.decode()

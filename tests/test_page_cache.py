@@ -1,5 +1,6 @@
 import gzip
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -75,3 +76,16 @@ def test_a_cached_page_is_sent_compressed_as_one_valid_gzip_stream(client):
     # The same page apart from its nonce and token.
     strip = re.compile(r'nonce="[^"]+"|value="[A-Za-z0-9]{64}"')
     assert strip.sub("", html) == strip.sub("", plain)
+
+
+@pytest.mark.parametrize(
+    "typed", ["csp-nonce-placeholder-7f3a", "csrf-token-placeholder-7f3a", "nonce", "token"]
+)
+def test_text_typed_into_a_cached_page_comes_back_as_typed(client, typed):
+    """The simulator's page for an address is cached with the fields as typed; text
+    that looks like the cache's markers stays text, not the response's nonce or token."""
+    url = "/simulator/?" + urlencode({**preset_data("two-isolated").dict(), "balance": typed})
+    for _ in range(2):  # rendered, then from the cache
+        response = client.get(url)
+        assert response.status_code == 422
+        assert f'value="{typed}"' in response.content.decode()

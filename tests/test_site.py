@@ -6,6 +6,9 @@ from django.db import DatabaseError
 from django.test import Client, RequestFactory
 from django.views import defaults
 
+from tests.accounts.conftest import log_in, make_learner
+from tests.quiz.conftest import question_url, start
+
 pytestmark = pytest.mark.django_db
 
 
@@ -90,3 +93,22 @@ def test_the_navigation_marks_the_section_the_address_belongs_to(client, url, cu
     nav = html[html.index('aria-label="Main"') : html.index("</nav>")]
     marked = re.findall(r'aria-current="page">([^<]+)</a>', nav)
     assert marked == ([current] if current else [])
+
+
+def test_personal_pages_are_private_to_shared_caches(client):
+    """Pages of one visitor's own (their attempts, progress, account, review, history)
+    say Cache-Control: private, not only Vary: Cookie; pages the same for everyone
+    without a form do not."""
+    make_learner()
+    attempt = start(client)
+    urls = [question_url(attempt, 1), "/quiz/history/", "/progress/", "/progress/review/"]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "private" in response.get("Cache-Control", ""), url
+    log_in(client, "learner@example.com")
+    for url in [*urls, "/accounts/", "/accounts/data/", "/accounts/email/"]:
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+        assert "private" in response.get("Cache-Control", ""), url
+    assert "private" not in Client().get("/robots.txt").get("Cache-Control", "")

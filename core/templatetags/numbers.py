@@ -1,4 +1,9 @@
-"""Template filters for numbers (core.numbers); a missing value shows as a dash."""
+"""Template filters for numbers (core.numbers); a missing value shows as a dash.
+
+Missing is None, or what the template engine gives for a variable it cannot
+resolve (an empty string): a field of an outcome that could not be computed, such
+as the other margin mode's when that mode is not possible.
+"""
 
 from decimal import Decimal
 
@@ -9,17 +14,21 @@ from core import numbers
 register = template.Library()
 
 
+def _missing(value) -> bool:
+    return value is None or value == ""
+
+
 @register.filter
 def money(value: Decimal | None) -> str:
-    return "—" if value is None else numbers.money(value)
+    return "—" if _missing(value) else numbers.money(value)
 
 
 @register.filter
 def price(value: Decimal | None) -> str:
-    return "none" if value is None else numbers.price(value)
+    return "none" if _missing(value) else numbers.price(value)
 
 
 @register.filter
 def percent(value: Decimal | None) -> str:
     """A fraction as a percentage: 0.0955 -> 9.55%."""
-    return "—" if value is None else numbers.percent(value)
+    return "—" if _missing(value) else numbers.percent(value)

@@ -131,3 +131,11 @@ def test_learn_page_queries_do_not_grow_with_lessons(client, django_assert_max_n
 
 def test_pages_only_accept_get(client):
     assert client.post(LESSON_4_URL).status_code == 405
+
+
+def test_a_strategy_has_one_address_whatever_the_cache_holds(client):
+    strategy = Lesson.objects.published().filter(level__kind="strategies").first()
+    assert client.get(f"/strategies/{strategy.slug}/").status_code == 200  # now cached
+    # Under Learn, as a lesson of a level named after the section: not found, cached or not.
+    assert client.get(f"/learn/{strategy.level.slug}/{strategy.slug}/").status_code == 404
+    assert client.get(f"/learn/{strategy.level.slug}/").status_code == 404
