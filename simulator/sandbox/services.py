@@ -227,10 +227,16 @@ def describe(outcome: ModeOutcome) -> str:
     liquidated = [row for row in outcome.rows if row.status == "liquidated"]
     if not liquidated:
         return f"{outcome.label}: nothing is liquidated; equity is {money(evaluation.equity)}."
-    names = ", ".join(f"{row.spec.symbol} {row.spec.side.value}" for row in liquidated)
-    survivors = [row for row in outcome.rows if row.status != "liquidated"]
-    rest = f"; {', '.join(row.spec.symbol for row in survivors)} keeps running" if survivors else ""
+    names = ", ".join(_name(row) for row in liquidated)
+    survivors = [_name(row) for row in outcome.rows if row.status != "liquidated"]
+    verb = "keeps" if len(survivors) == 1 else "keep"
+    rest = f"; {', '.join(survivors)} {verb} running" if survivors else ""
     return (
         f"{outcome.label}: {names} liquidated, you lose {money(evaluation.total_lost)}{rest}; "
         f"equity is {money(evaluation.equity)}."
     )
+
+
+def _name(row: PositionRow) -> str:
+    # Symbol and side: two legs on one symbol (a hedge) must read apart.
+    return f"{row.spec.symbol} {row.spec.side.value}"

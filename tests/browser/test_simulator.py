@@ -91,7 +91,7 @@ def test_try_this_link_from_the_lesson(page: Page, base_url):
         "link", name="Try this in the simulator"
     ).first.click()
     expect(page).to_have_url(re.compile(r"/simulator/\?preset=two-isolated"))
-    expect(page.locator(SUMMARY)).to_contain_text("you lose $1,000.00; ETH keeps running")
+    expect(page.locator(SUMMARY)).to_contain_text("you lose $1,000.00; ETH long keeps running")
     expect(page.locator("#results")).to_contain_text("54,271.36")
     expect(page.locator("#results")).to_contain_text("$4,000.00")
 

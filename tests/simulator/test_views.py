@@ -1,3 +1,4 @@
+import dataclasses
 import re
 from urllib.parse import urlsplit
 
@@ -46,11 +47,25 @@ def test_preset_shows_the_lessons_numbers(client):
     response = client.get(URL, {"preset": "two-isolated"})
     page = text(response)
     assert response.status_code == 200
-    assert "Isolated: BTC long liquidated, you lose $1,000.00; ETH keeps running" in page
+    assert "Isolated: BTC long liquidated, you lose $1,000.00; ETH long keeps running" in page
     assert "All cross: nothing is liquidated; equity is $3,800.00." in page
     for figure in ["54,271.36", "30,226.13", "$4,000.00", "$3,500.00", "$3,800.00"]:
         assert figure in page
     assert "Liquidated" in page and "Safe" in page
+
+
+def test_a_hedge_on_one_symbol_names_each_leg_by_its_side(client):
+    # Lesson 10's pair: a BTC long and a BTC short, BTC down 12%; all isolated, the long goes.
+    page = text(client.get(URL, {"preset": "l10-btc-hedge"}))
+    assert "All isolated: BTC long liquidated, you lose $1,000.00; BTC short keeps running" in page
+
+
+def test_several_legs_left_keep_running():
+    forms = simulator_forms.SimulatorForms(preset_data("two-isolated"))
+    assert forms.is_valid()
+    spec = forms.scenario()
+    three = dataclasses.replace(spec, positions=(*spec.positions, spec.positions[1]))
+    assert "; ETH long, ETH long keep running;" in simulate(scenario=three).summary
 
 
 @pytest.mark.parametrize("slug", SHIPPED_PRESETS)

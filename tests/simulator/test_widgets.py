@@ -137,7 +137,7 @@ def test_lesson_4_shows_its_widget(client):
     assert 'aria-live="polite"' in widget
     page = text(widget)
     assert "BTC \u221212%: 52,800.00" in page
-    assert "Isolated: BTC long liquidated, you lose $1,000.00; ETH keeps running" in page
+    assert "Isolated: BTC long liquidated, you lose $1,000.00; ETH long keeps running" in page
     assert "All cross: nothing is liquidated; equity is $3,800.00." in page
     assert "BTC long: liquidation price 54,271.36, liquidated 30,226.13 " in page
     assert "ETH long: liquidation price 2,412.06 none" in page  # cross: no price above 0
