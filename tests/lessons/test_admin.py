@@ -4,39 +4,10 @@ refused with a message, and what was typed stays in the form (core/edit_conflict
 import pytest
 
 from quiz.models import Quiz
+from tests.admin_pages import page_data
 
 pytestmark = pytest.mark.django_db
 STALE = "Someone else saved this"
-
-
-def form_data(form) -> dict:
-    """What a browser posts for a form as the page shows it."""
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is True:
-            value = "on"
-        if value not in (None, False):
-            data[form.add_prefix(name)] = value
-    return data
-
-
-def formset_data(formset) -> dict:
-    management = formset.management_form
-    data = {management.add_prefix(n): management[n].value() for n in management.fields}
-    for form in formset.forms:
-        data.update(form_data(form))
-        if hasattr(form, "choices"):  # a question's own formset of choices (quiz/admin.py)
-            data.update(formset_data(form.choices))
-    return data
-
-
-def page_data(page) -> dict:
-    """The post that saves an admin change page as it stands, inlines and all."""
-    data = form_data(page.context["adminform"].form)
-    for inline in page.context["inline_admin_formsets"]:
-        data.update(formset_data(inline.formset))
-    return data
 
 
 def test_a_lesson_saved_by_someone_else_meanwhile_is_not_overwritten(admin_client, lesson_4):

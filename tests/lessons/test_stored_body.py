@@ -12,6 +12,7 @@ from core.content import load_content
 from lessons import rendering
 from lessons.models import Lesson
 from simulator.models import Preset
+from tests.admin_pages import page_data
 from tests.conftest import LESSON_4_URL
 from tests.content_files import edit
 
@@ -98,15 +99,8 @@ def test_saving_only_the_body_stores_the_rendering_with_it(lesson_4):
 
 def test_an_admin_edit_is_stored_rendered_and_shown(admin_client, lesson_4, client):
     url = f"/admin/lessons/lesson/{lesson_4.pk}/change/"
-    fields = {
-        "level": lesson_4.level_id,
-        "number": lesson_4.number,
-        "slug": lesson_4.slug,
-        "title": lesson_4.title,
-        "summary": lesson_4.summary,
-        "body": lesson_4.body.replace("## ", "## Edited: ", 1),
-        "is_published": "on",
-    }
+    fields = page_data(admin_client.get(url))  # as the page stands, with its row version
+    fields["body"] = lesson_4.body.replace("## ", "## Edited: ", 1)
     client.get(LESSON_4_URL)  # in the page cache
     response = admin_client.post(url, fields)
     assert response.status_code == 302, response.content.decode()
