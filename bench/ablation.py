@@ -17,7 +17,7 @@ serves with the departure.
 Paths (each departure changes only its own; the rest is the working tree's):
   session   a logged-in learner's progress page (cached): the session read
   user      the same page: the logged-in user read
-  health    PostgreSQL only: /healthz and a quiz answer, with the health check
+  health    PostgreSQL only: /healthz, the progress page and a quiz answer
   read      a quiz answer (htmx): reading the question (core/rows.py)
   write     a quiz answer: writing it (a WITH statement on PostgreSQL, three on SQLite)
   cte       PostgreSQL only: the WITH statement against the three statements SQLite uses
@@ -289,7 +289,12 @@ def paths(old: Departures, chosen: set[str], *, rounds: int, count: int) -> list
         def healthz() -> None:
             assert browser.get("/healthz").status_code == 200
 
-        for name, request in [("health /healthz", healthz), ("health answer", Answers())]:
+        learner = progress(logged_in(ours, session_engine="academy.sessions"))
+        for name, request in [
+            ("health /healthz", healthz),
+            ("health progress", learner),
+            ("health answer", Answers()),
+        ]:
             row(
                 name,
                 Variant("academy/postgresql/", request, enter=check[0], leave=check[1]),
