@@ -19,8 +19,8 @@ Paths (each departure changes only its own; the rest is the working tree's):
   user      the same page: the logged-in user read
   health    PostgreSQL only: /healthz, the progress page and a quiz answer
   read      a quiz answer (htmx): reading the question (core/rows.py)
-  write     a quiz answer: writing it (a WITH statement on PostgreSQL, three on SQLite)
-  cte       PostgreSQL only: the WITH statement against the three statements SQLite uses
+  write     a quiz answer: writing it (three plain statements, the same on both databases)
+  cte       PostgreSQL only: the WITH statement it had besides, against the three statements
   answer    a quiz answer: the read and the write together
   fragments a quiz answer to a choice question: the locked question and verdict kept rendered
 
@@ -62,7 +62,7 @@ from django.db import close_old_connections, connection, connections  # noqa: E4
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
-DEPARTURES = "fcbaf8c"  # the last commit with every departure in place
+DEPARTURES = "fcbaf8c"  # the last commit with every departure in place (issue 24)
 FORM = "application/x-www-form-urlencoded"
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
