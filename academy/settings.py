@@ -1,7 +1,7 @@
 """Settings for the academy, read from the environment.
 
 Defaults suit development and tests; production sets DJANGO_SECRET_KEY,
-DJANGO_ALLOWED_HOSTS and DATABASE_URL (see README.md, "Deploy").
+DJANGO_ALLOWED_HOSTS and DATABASE_URL (see docs/deploy.md).
 """
 
 import os
@@ -181,11 +181,8 @@ else:
     # Values sent apart from the SQL, so that psycopg prepares a statement once it has
     # run five times on a connection: PostgreSQL then skips planning it. The quiz
     # answer's read took 0.2 ms to plan and 0.05 ms to run, and a load of quiz answers
-    # on PostgreSQL went 26% faster with this (README, "Deploy on more than one machine").
+    # on PostgreSQL went 26% faster with this.
     DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
-    # Django's backend with a health check that skips the `SELECT 1` round trip while
-    # the server has not ended the connection (academy/postgresql/base.py).
-    DATABASES["default"]["ENGINE"] = "academy.postgresql"
 
 # Pages, results, question content and the content version, and sessions: with
 # REDIS_URL in a Redis every app server shares, so a content edit shows on all of
@@ -358,7 +355,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", 0)
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = (
     os.environ.get("DJANGO_TRUSTED_CLIENT_IP_HEADER", "").strip() or None
 )
-# Email (README, "Deploy"): through the SMTP server EMAIL_HOST names; else printed
+# Email (docs/deploy.md): through the SMTP server EMAIL_HOST names; else printed
 # to the console in development (or with DJANGO_EMAIL_CONSOLE=true), and in
 # production handed to a mail server on this machine (localhost:25).
 DEFAULT_FROM_EMAIL = os.environ.get(

@@ -3,7 +3,6 @@
 import math
 import secrets
 from collections.abc import Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -236,24 +235,15 @@ def answer_submit(*, item: AttemptQuestion, answer: Answer) -> Response:
     finished, the total means this answer finishes it. The one-to-one response
     refuses a second answer to the item. A refusal rolls the whole answer back.
 
-    Plain SQL, as for the read (quiz.selectors.answer_target): through the ORM
-    these three statements cost ten times as much, all of it while SQLite's
-    single write lock was held. On PostgreSQL an answer that does not finish the
-    attempt is written with one statement instead (_record_at_once).
+    Plain SQL, as for the read (quiz.selectors.answer_target), the same on SQLite
+    and PostgreSQL: through the ORM the answer took half as much CPU again
+    (docs/performance.md), much of it while SQLite's single write lock was held.
     """
     attempt = item.attempt
     # Graded before the transaction: the engine's work need not hold the write lock.
     response = _graded_response(item=item, answer=answer)
     values = [f.get_db_prep_save(f.pre_save(response, True), connection) for f in _fields()]
-    try:
-        recorded = _record_at_once(attempt=attempt, values=values, choice_ids=answer.choice_ids)
-    except IntegrityError:
-        _reload(attempt)
-        raise AlreadyAnswered() from None
-    if recorded is None:
-        _record_in_transaction(attempt=attempt, response=response, values=values, answer=answer)
-    else:
-        attempt.answered, response.pk = recorded
+    _record(attempt=attempt, response=response, values=values, answer=answer)
     response._state.adding = False
     response._state.db = connection.alias
     item.response = response
@@ -261,9 +251,7 @@ def answer_submit(*, item: AttemptQuestion, answer: Answer) -> Response:
     return response
 
 
-def _record_in_transaction(
-    *, attempt: Attempt, response: Response, values: list, answer: Answer
-) -> None:
+def _record(*, attempt: Attempt, response: Response, values: list, answer: Answer) -> None:
     count_answer, insert_response, insert_chosen = _statements()
     try:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -290,33 +278,6 @@ def _record_in_transaction(
         raise
 
 
-def _record_at_once(
-    *, attempt: Attempt, values: list, choice_ids: Sequence[int]
-) -> tuple[int, int] | None:
-    """On PostgreSQL, an answer that leaves the attempt open, written with one statement
-    (a data-modifying WITH) that counts it on the attempt and inserts the response and
-    its choices: the answers now counted and the response's id. None, with nothing
-    written, where the attempt is finished or this answer would finish it (the
-    transaction then decides and scores), and always on SQLite, which has no such
-    statement.
-
-    Five round trips (BEGIN, three statements, COMMIT) become one: with PostgreSQL on
-    the app server's two cores, a load of answers went 17% faster (make bench-postgres).
-    One statement is one transaction, and its row lock on the attempt queues answers
-    to it as the transaction's does.
-    """
-    # The attempt as read with the item: when this answer looks like the last, the
-    # statement would write nothing, so the transaction goes first (one round trip fewer).
-    if connection.vendor != "postgresql" or attempt.answered + 1 >= attempt.total:
-        return None
-    sql = _statement_at_once(len(choice_ids))
-    # Inside a transaction already (a test's, a caller's), a refusal must not spoil it.
-    keep = transaction.atomic() if connection.in_atomic_block else nullcontext()
-    with keep, connection.cursor() as cursor:
-        cursor.execute(sql, [attempt.pk, *values, *choice_ids])
-        return cursor.fetchone()
-
-
 @cache
 def _fields() -> list:
     """The response's columns as the INSERT writes them (each value prepared as the ORM
@@ -338,32 +299,6 @@ def _statements() -> tuple[str, str, str]:
         f"VALUES ({', '.join(['%s'] * len(_fields()))}) RETURNING id",
         f"INSERT INTO {quote(through.db_table)} (response_id, choice_id)",
     )
-
-
-@cache
-def _statement_at_once(choices: int) -> str:
-    quote = connection.ops.quote_name
-    fields = _fields()
-    columns = ", ".join(quote(f.column) for f in fields)
-    # Typed, as the values come from a SELECT, not a VALUES list the INSERT types.
-    typed = ", ".join(f"CAST(%s AS {f.cast_db_type(connection)})" for f in fields)
-    through = Response.choices.through._meta
-    choice_type = through.get_field("choice").target_field.rel_db_type(connection)
-    # Table and column names from the models, values as parameters.
-    sql = (
-        f"WITH counted AS (UPDATE {quote(Attempt._meta.db_table)} "  # noqa: S608
-        "SET answered = answered + 1 "
-        "WHERE id = %s AND finished_at IS NULL AND answered + 1 < total RETURNING answered), "
-        f"saved AS (INSERT INTO {quote(Response._meta.db_table)} ({columns}) "
-        f"SELECT {typed} FROM counted RETURNING id)"
-    )
-    if choices:
-        picked = ", ".join([f"(CAST(%s AS {choice_type}))"] * choices)
-        sql += (
-            f", chosen AS (INSERT INTO {quote(through.db_table)} (response_id, choice_id) "  # noqa: S608
-            f"SELECT saved.id, picked.id FROM saved CROSS JOIN (VALUES {picked}) AS picked(id))"
-        )
-    return f"{sql} SELECT counted.answered, saved.id FROM counted CROSS JOIN saved"  # noqa: S608
 
 
 def _reload(attempt: Attempt) -> None:

@@ -46,7 +46,7 @@ def test_redis_url_shares_the_cache_and_the_sessions_through_redis_with_hiredis(
 
 def test_database_url_selects_postgresql():
     assert shown(DATABASE_URL="postgres://academy:pw@db.internal:5432/academy")["database"] == (
-        "academy.postgresql"
+        "django.db.backends.postgresql"
     )
 
 
