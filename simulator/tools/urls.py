@@ -1,6 +1,7 @@
 from django.urls import path
 
 from simulator.tools import views
+from simulator.tools.check import views as check
 
 app_name = "tools"
 urlpatterns = [
@@ -15,4 +16,7 @@ urlpatterns = [
     path("position-size/results/", views.position_size_results, name="position_size_results"),
     path("pnl/", views.pnl, name="pnl"),
     path("pnl/results/", views.pnl_results, name="pnl_results"),
+    path("check/", check.check, name="check"),
+    path("check/results/", check.check_results, name="check_results"),
+    path("check/paste/", check.check_paste, name="check_paste"),
 ]
