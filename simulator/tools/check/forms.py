@@ -21,12 +21,13 @@ from simulator.fields import MAX_LEVERAGE, MAX_MONEY, MAX_PRICE, MIN_PRICE, Numb
 from simulator.sandbox.forms import POSITION_FIELDS
 from simulator.sandbox.forms import PREFIX as SIMULATOR_PREFIX
 from simulator.tools.check.comparison import AccountCheck, check_statement
-from simulator.tools.check.payloads import MAX_BYTES, MAX_POSITIONS, read_payload
+from simulator.tools.check.payloads import MAX_POSITIONS, read_payload
 from simulator.tools.check.statement import PasteError, Reported, Statement
 
 PREFIX = "p"
 SYMBOL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/:_-]{0,29}$")
 PLACES = Decimal("0.00000001")  # the address keeps 8 places, as typed numbers do
+REPLAY_PATH = "0%, -40%, 0%, 40%"
 
 
 class AccountForm(forms.Form):
@@ -274,12 +275,10 @@ class CheckForms:
 
     @property
     def replay_url(self) -> str:
+        """The same account in the replay, on a path 40% down and 40% up from entry, which
+        takes most positions past their liquidation price: the trader edits it there."""
         url = self.simulator_url
-        return (
-            reverse("simulator:replay") + "?account=scenario&" + url.partition("?")[2]
-            if url
-            else ""
-        )
-
-
-__all__ = ["MAX_BYTES", "CheckForms", "PasteForm", "address"]
+        if not url:
+            return ""
+        path = urlencode([("moves", REPLAY_PATH)])
+        return f"{reverse('simulator:replay')}?account=scenario&{url.partition('?')[2]}&{path}"

@@ -491,6 +491,8 @@ def read_payload(text: str, *, venue: str) -> Statement:
         ) from None
     except RecursionError:
         raise PasteError("This JSON is nested too deeply to be an exchange's response.") from None
+    if data == []:
+        raise PasteError(f"This {get_venue(venue).name} response holds no open position.")
     found = _detected(data, [venue, *(key for key in READERS if key != venue)])
     if found is None:
         raise PasteError(f"This does not look like {reader.what}, the response this check reads.")
