@@ -232,3 +232,12 @@ def test_the_page_says_no_key_is_asked_for_and_nothing_is_kept(client):
     assert "No API key is ever asked for" in html and "not stored or logged" in html
     assert "api_key" not in html.lower().replace(" ", "_") or "API key" in html
     assert client.get("/tools/").content.decode().count(CHECK) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("size", "status"), [(300 * 1024, 422), (3 * 1024 * 1024, 400)])
+def test_oversized_pastes_are_refused_with_a_message(client, size, status):
+    response = client.post(PASTE, {"venue": "binance", "paste": "[" + " " * size + "]"})
+    assert response.status_code == status
+    if status == 422:
+        assert b"at most 256 KB" in response.content
