@@ -108,27 +108,41 @@ def _tier_detail(
     source: str,
     mark: Decimal,
 ) -> str:
+    """The tier in words a beginner can follow: what the position is worth there, which
+    tier that is, and what share of its value the exchange keeps as maintenance margin."""
     at = mark if price is None else price
     k = table.tier_of(position.quantity, at)
     rate = table.rates[k]
+    count = len(table.rates)
+    if count == 1:
+        return (
+            f"{source}: one rate for every size of position, the exchange keeps "
+            f"{_percent(rate)} of the value as maintenance margin."
+        )
     if table.by_quantity:
         where = (
-            f"the tier follows the size, {show(position.quantity)}: tier {k + 1} "
-            f"(from a size of {show(table.floors[k])})"
+            f"the tier follows the size ({show(position.quantity)}): tier {k + 1} of {count}, "
+            f"for sizes from {show(table.floors[k])}"
         )
     else:
         where = (
-            f"at {_amount(at)} the position is worth {_amount(position.quantity * at)}: "
-            f"tier {k + 1} (from {_amount(table.floors[k])})"
+            f"at {_amount(at)} the position is worth {_amount(position.quantity * at)}, "
+            f"in tier {k + 1} of {count} (positions worth {_amount(table.floors[k])} or more)"
         )
     if table.whole:
         how = (
-            f"{venue.name} applies the tier's rate, {_percent(rate)}, to the whole "
-            "position, with no maintenance amount"
+            f"{venue.name} keeps {_percent(rate)} of the whole position's value as "
+            "maintenance margin (a larger position pays the higher rate on all of it)"
+        )
+    elif table.amounts[k]:
+        how = (
+            f"the exchange keeps {_percent(rate)} of the value as maintenance margin, less "
+            f"{_amount(table.amounts[k])} so that the tiers join up (the higher rate applies "
+            "only to the value above the tier's start)"
         )
     else:
-        how = f"rate {_percent(rate)}, maintenance amount {_amount(table.amounts[k])}"
-    return f"{source}; {where}; {how}."
+        how = f"the exchange keeps {_percent(rate)} of the value as maintenance margin"
+    return f"{source}; {where}: {how}."
 
 
 def _funding_detail(
@@ -305,7 +319,9 @@ def explain_liquidation_price(
             f" {venue.name} takes it on the value at entry and keeps it fixed: "
             f"{_amount(fixed)} whatever the mark."
         )
-    steps.append(("Maintenance tiers", detail, p2))
+    # A venue whose own table has one rate for every size (dYdX) has no tiers: say so.
+    single = own is not None and len(own.tiers) == 1 and tuple(given or ()) == own.brackets
+    steps.append(("Maintenance rate" if single else "Maintenance tiers", detail, p2))
 
     # 3. Fees counted in the liquidation rule.
     taker = account.effective_taker_fee

@@ -357,7 +357,9 @@ OKX = Venue(
     liquidation_fee=D("0.0005"),
     liquidation_fee_is_taker=True,
     funding_hours=8,
-    tables_as_of="2021-06-11 for ETH (BTC: not found; an undated third-party copy)",
+    tables_as_of=(
+        "2021-06-11 for ETH (BTC: an undated copy on another site; OKX's own was not found)"
+    ),
     source_url=("https://okx.huicker.com/fr-fr/help/v-tiered-maintenance-margin-ratio-rules"),
     fee_url="https://www.okx.com/fees",
     funding_url="https://www.okx.com/help/360053909272",
@@ -380,7 +382,7 @@ OKX = Venue(
                     Tier(D(0), D("0.005"), D(100)),
                     Tier(20_001 * OKX_FACE_VALUES["BTC"], D("0.01"), D("66.66")),
                 ),
-                as_of="an undated third-party copy",
+                as_of="an undated copy on another site (OKX's own was not found)",
                 source=(
                     "Third-party copy of an OKX tier table ('BTC Perpetual': Tier 1 0-20,000 "
                     "conts 0.50% 100x, Tier 2 20,001-22,000 1.00% 66.66x), "
