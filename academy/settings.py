@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "simulator.sandbox",
     "simulator.tools",
     "simulator.replay",
+    "search",
 ]
 
 MIDDLEWARE = [

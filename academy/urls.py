@@ -17,6 +17,7 @@ urlpatterns = [
     path("quiz/", include("quiz.urls")),
     path("simulator/", include("simulator.urls")),
     path("tools/", include("simulator.tools.urls")),
+    path("search/", include("search.urls")),
     path("progress/", include(account_urls.progress)),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -61,6 +61,13 @@ class Result:
     status_errors: int = 0  # answers other than 2xx and 3xx
 
 
+SEARCH = "search (10 queries in turn)"
+SEARCHES = [
+    "mark price", "isolated cross", "funding", "liquidation calculator", "bankruptcy",
+    "maintenance tiers", "hedge", "liquid", "insurance fund", "check my position",
+]  # fmt: skip
+
+
 def lua_string(value: str) -> str:
     return json.dumps(value)  # a JSON string is a valid Lua string literal here
 
@@ -345,6 +352,7 @@ def main() -> int:
     tool_urls = tools_results()
     get = {"Accept-Encoding": "gzip"}
     tool_gets = [lua_request("GET", url, get) for url in tool_urls]
+    search_gets = [lua_request("GET", f"/search/?{urlencode({'q': q})}", get) for q in SEARCHES]
     plan = [
         ("baseline /robots.txt", lua_fixed("GET", "/robots.txt", get)),
         ("/learn/", lua_fixed("GET", "/learn/", get)),
@@ -353,6 +361,7 @@ def main() -> int:
         ("simulator results (htmx POST)", lua_cycle(sim_posts)),
         ("Tools result pages (3 calculators)", lua_cycle(tool_gets)),
         ("replay page (lesson 4, a step)", lua_fixed("GET", REPLAY, get)),
+        (SEARCH, lua_cycle(search_gets)),
         (PROGRESS, lua_fixed("GET", "/progress/", learner_headers(attempts=50))),
     ]
     # Rounds in turn, so that drift on a busy 2-core machine hits every page alike;
@@ -440,6 +449,7 @@ def main() -> int:
             "replay page >= 0.4x baseline throughput",
             by_name["replay page (lesson 4, a step)"].rps >= 0.4 * baseline,
         ),
+        (f"{SEARCH} >= 0.2x baseline throughput", by_name[SEARCH].rps >= 0.2 * baseline),
         (
             "progress page (logged in, 50 attempts) >= 0.3x baseline throughput",
             by_name[PROGRESS].rps >= 0.3 * baseline,

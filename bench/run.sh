@@ -17,6 +17,7 @@ status=0
 DJANGO_SECRET_KEY="$(cat .serve-secret)" DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost \
   .venv/bin/python bench/load.py --url "http://127.0.0.1:$port" "$@" || status=$?
 .venv/bin/python bench/cold_render.py || status=$?  # in-process: pages with every cache empty
+.venv/bin/python bench/search_bench.py || status=$?  # in-process: the search selector and page
 # What the server logged as going wrong during the run, if anything.
 grep -E "ERROR|Error|Traceback|WARNING" "$log" | sed -E "s/[0-9]+/N/g" | sort | uniq -c | sort -rn | head -n 20 || true
 exit "$status"

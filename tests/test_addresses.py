@@ -75,6 +75,8 @@ ADDRESSES = [
     ("tools:pnl", {}, "/tools/pnl/", "simulator.tools.views", 200),
     ("tools:pnl_results", {}, "/tools/pnl/results/", "simulator.tools.views", 302),
     ("tools:check", {}, "/tools/check/", "simulator.tools.check.views", 200),
+    ("search:index", {}, "/search/", "search.views", 200),
+    ("search:results", {}, "/search/results/", "search.views", 302),
     ("tools:check_results", {}, "/tools/check/results/", "simulator.tools.check.views", 302),
     ("tools:check_paste", {}, "/tools/check/paste/", "simulator.tools.check.views", 405),
     ("progress:index", {}, "/progress/", "accounts.views", 200),
