@@ -15,10 +15,12 @@ class AccountsConfig(AppConfig):
         from accounts.limits import count_in_shared_cache
         from accounts.sections import LessonProgressSection
         from accounts.signals import claim_on_log_in, read_on_quiz_start
-        from lessons.registry import register_section
+        from accounts.signposts import ContinueSignpost
+        from lessons.registry import register_section, register_signpost
 
         count_in_shared_cache()
         register_section("progress", LessonProgressSection())
+        register_signpost("continue", ContinueSignpost())
         user_logged_in.connect(claim_on_log_in, dispatch_uid="accounts-claim-on-log-in")
         post_save.connect(
             read_on_quiz_start, sender="quiz.Attempt", dispatch_uid="accounts-read-on-quiz-start"

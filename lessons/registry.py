@@ -10,6 +10,8 @@ AppConfig.ready (the simulator, the quiz):
   puts a compact simulator at that place. The kind (`simulator`) picks the
   handler; the attributes are `name=value` pairs, quoted when they hold spaces.
 * **Sections**: blocks after the lesson body, such as the link to its quiz.
+* **Signposts**: a block at the top of the home and Learn pages for a returning visitor
+  ("continue where you left off"); those pages are then rendered for them.
 """
 
 import re
@@ -61,8 +63,29 @@ class LessonSection(Protocol):
         """What the visitor sees beside lessons in lists, by lesson id ("Best score 80%")."""
 
 
+class Signpost(Protocol):
+    def render(self, *, request: HttpRequest) -> str:
+        """HTML for the top of the home and Learn pages; empty to show nothing. Asked only
+        for a visitor a section calls personal (their page is not the shared one)."""
+
+
 _EMBEDS: dict[str, EmbedKind] = {}
 _SECTIONS: dict[str, LessonSection] = {}
+_SIGNPOSTS: dict[str, Signpost] = {}
+
+
+def register_signpost(name: str, signpost: Signpost) -> None:
+    _SIGNPOSTS[name] = signpost
+
+
+def signposts_html(request: HttpRequest) -> str:
+    """Every signpost's HTML for this visitor, joined (already safe: each renders a template)."""
+    return "".join(signpost.render(request=request) for signpost in _SIGNPOSTS.values())
+
+
+def is_personal(request: HttpRequest) -> bool:
+    """Whether any section would show this visitor something of their own."""
+    return any(section.is_personal(request) for section in _SECTIONS.values())
 
 
 def register_embed(kind: str, handler: EmbedKind) -> None:

@@ -2,11 +2,12 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from core.page_cache import render_cached_page
 from lessons.models import Lesson, Level
-from lessons.registry import lesson_marks, sections
+from lessons.registry import is_personal, lesson_marks, signposts_html
 
 
 def _levels_with_lessons():
@@ -22,14 +23,23 @@ STRATEGIES = Level.Kind.STRATEGIES
 
 
 # Home, Learn and level pages are the same for everyone: they are served from
-# the page cache, which saving a lesson or level clears.
+# the page cache, which saving a lesson or level clears. A returning visitor (a record of
+# their own) gets home and Learn rendered for them, with where to continue on top.
+def _home_context() -> dict:
+    return {"level": _levels_with_lessons().filter(kind=TRACK).first()}
+
+
+def _signposts(request: HttpRequest) -> dict:
+    return {"signposts": mark_safe(signposts_html(request))}  # noqa: S308 (rendered templates)
+
+
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
+    if is_personal(request):
+        context = {**_home_context(), **_signposts(request)}
+        return render(request, "lessons/home.html", context)
     return render_cached_page(
-        request,
-        key="home",
-        template_name="lessons/home.html",
-        build_context=lambda: {"level": _levels_with_lessons().filter(kind=TRACK).first()},
+        request, key="home", template_name="lessons/home.html", build_context=_home_context
     )
 
 
@@ -38,9 +48,9 @@ def learn_index(request: HttpRequest) -> HttpResponse:
     def build_context() -> dict:
         return {"levels": list(_levels_with_lessons()), "breadcrumbs": [("Learn", None)]}
 
-    if any(section.is_personal(request) for section in sections()):
-        # A visitor with quiz history sees their best scores beside the lessons.
-        context = {**build_context(), "marks": lesson_marks(request)}
+    if is_personal(request):
+        # A returning visitor sees where to continue, and their marks beside the lessons.
+        context = {**build_context(), "marks": lesson_marks(request), **_signposts(request)}
         return render(request, "lessons/learn_index.html", context)
     return render_cached_page(
         request, key="learn", template_name="lessons/learn_index.html", build_context=build_context
@@ -99,7 +109,7 @@ def lesson_detail(request: HttpRequest, level_slug: str, lesson_slug: str) -> Ht
 def _lesson_page(
     request: HttpRequest, *, kind: str, level_slug: str, lesson_slug: str
 ) -> HttpResponse:
-    personal = any(section.is_personal(request) for section in sections())
+    personal = is_personal(request)
     if not personal and not request.GET:
         # What everyone sees (no widget moved, no quiz score of their own): from the cache,
         # keyed by kind too: /learn/strategies/<slug>/ is a 404, not the strategy's page.
