@@ -11,12 +11,15 @@ class QuizConfig(AppConfig):
 
     def ready(self) -> None:
         from core.content import register_loader
-        from lessons.registry import register_section
+        from lessons.registry import register_embed, register_section
+        from quiz.checks import CheckEmbed, load_check_embeds
         from quiz.content import load_quizzes
         from quiz.sections import LessonQuizSection
 
         # Quiz files after the lessons (20) they belong to.
         register_loader(name="quizzes", order=30, load=load_quizzes)
+        register_loader(name="check embeds", order=35, load=load_check_embeds)
+        register_embed("check", CheckEmbed())
         register_section("quiz", LessonQuizSection())
         # Logging out leaves no token behind, as flushing the session leaves no data.
         user_logged_out.connect(_forget_visitor, dispatch_uid="quiz-forget-visitor")

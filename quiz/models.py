@@ -310,8 +310,8 @@ class AttemptQuerySet(models.QuerySet):
         return self.filter(finished_at__isnull=False)
 
     def full(self) -> "AttemptQuerySet":
-        """Whole-quiz attempts, not retries of missed questions nor reviews."""
-        return self.filter(retry_of__isnull=True, is_review=False)
+        """Whole-quiz attempts, not retries of missed questions, reviews nor checks."""
+        return self.filter(retry_of__isnull=True, is_review=False, is_check=False)
 
 
 class Attempt(models.Model):
@@ -331,6 +331,11 @@ class Attempt(models.Model):
         default=False,
         help_text="One question brought back by the learner's review (the accounts app), "
         "not an attempt at the quiz: it counts toward no score.",
+    )
+    is_check = models.BooleanField(
+        default=False,
+        help_text="One question answered inside its lesson (a check embed), not an attempt "
+        "at the quiz: it counts toward no score, and a miss comes back for review.",
     )
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -261,6 +261,7 @@ def next_number(*, attempt: Attempt, after: int = 0) -> int | None:
 
 
 def attempt_history(*, owner: Owner | None):
-    """The visitor's attempts at quizzes and retries; reviews are the review page's."""
-    attempts = Attempt.objects.owned_by(owner).filter(is_review=False)
+    """The visitor's attempts at quizzes and retries; reviews are the review page's, and
+    checks answered in lessons are the lessons'."""
+    attempts = Attempt.objects.owned_by(owner).filter(is_review=False, is_check=False)
     return attempts.select_related("quiz", "retry_of")

@@ -162,7 +162,7 @@ def _check_attempt_cap(*, quiz: Quiz, owner: Owner) -> None:
     window = now - timedelta(hours=1)
     recent = list(
         Attempt.objects.owned_by(owner)
-        .filter(quiz=quiz, is_review=False, started_at__gt=window)
+        .filter(quiz=quiz, is_review=False, is_check=False, started_at__gt=window)
         .order_by("-started_at")
         .values_list("started_at", flat=True)[:ATTEMPTS_PER_HOUR]
     )

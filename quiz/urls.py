@@ -10,5 +10,6 @@ urlpatterns = [
     path("attempts/<id:attempt_id>/questions/<id:number>/", views.question, name="question"),
     path("attempts/<id:attempt_id>/results/", views.results, name="results"),
     path("attempts/<id:attempt_id>/retry/", views.retry, name="retry"),
+    path("checks/<id:question_id>/", views.check, name="check"),
     path("<slug:slug>/", views.quiz_detail, name="detail"),
 ]

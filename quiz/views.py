@@ -5,10 +5,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from quiz import selectors, services
+from quiz import checks, selectors, services
 from quiz.feedback import feedback_for, feedback_when_shown, question_context
 from quiz.forms import AnswerForm
-from quiz.models import Attempt, AttemptQuestion, Quiz, lesson_sections
+from quiz.models import Attempt, AttemptQuestion, Question, Quiz, lesson_sections
 from quiz.visitors import Owner, owner_from_request
 
 REFUSAL_STATUS = {
@@ -270,3 +270,50 @@ def history(request: HttpRequest) -> HttpResponse:
             "breadcrumbs": _crumbs(None, ("Your attempts", None)),
         },
     )
+
+
+# --------------------------------------------------------------------------- checks in lessons
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def check(request: HttpRequest, question_id: int) -> HttpResponse:
+    """A question asked inside a lesson (quiz.checks). GET: the form (a page without
+    JavaScript; the form alone for htmx, fetched into the lesson). POST: graded and recorded,
+    then the feedback (htmx) or back to the check's place in the lesson."""
+    question = get_object_or_404(
+        Question.objects.live().select_related("quiz__lesson__level").prefetch_related("choices"),
+        pk=question_id,
+        quiz__is_published=True,
+    )
+    lesson_url = f"{question.quiz.lesson.get_absolute_url()}#check-{question.pk}"
+    form = None
+    status = 200
+    if request.method != "POST" and "again" in request.GET:
+        form = AnswerForm(item=checks.check_item(question), prefix=checks.form_prefix(question))
+    if request.method == "POST":
+        form = AnswerForm(
+            request.POST, item=checks.check_item(question), prefix=checks.form_prefix(question)
+        )
+        if form.is_valid():
+            owner = owner_from_request(request, create=True)
+            try:
+                checks.check_submit(question=question, owner=owner, answer=form.answer())
+            except services.Refused as refusal:
+                return refusal_response(
+                    request,
+                    refusal=refusal,
+                    quiz=question.quiz,
+                    back=("Back to the lesson", lesson_url),
+                    breadcrumbs=_crumbs(question.quiz, ("Answer not recorded", None)),
+                )
+            if not request.htmx:
+                return redirect(lesson_url)
+            form = None
+        else:
+            status = 400 if form.refusal is not None else 422
+    context = checks.check_context(question=question, request=request, form=form)
+    if request.htmx:
+        return render(request, "quiz/check.html#check", context, status=status)
+    context["breadcrumbs"] = _crumbs(question.quiz, ("A question from the lesson", None))
+    context["lesson_url"] = lesson_url
+    return render(request, "quiz/check.html", context, status=status)

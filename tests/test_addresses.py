@@ -29,6 +29,7 @@ ADDRESSES = [
     ),
     ("quiz:index", {}, "/quiz/", "quiz.views", 200),
     ("quiz:history", {}, "/quiz/history/", "quiz.views", 200),
+    ("quiz:check", {"question_id": 99999}, "/quiz/checks/99999/", "quiz.views", 404),
     ("quiz:resume", {"attempt_id": 1}, "/quiz/attempts/1/", "quiz.views", 404),
     (
         "quiz:question",

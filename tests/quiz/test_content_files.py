@@ -55,6 +55,10 @@ def lesson_1_without_quiz(content: Path) -> Path:
     """The content copy with lesson 1's quiz taken away, from the files and the database,
     so that a test can add one as a new file."""
     (content / "beginner" / "01-what-is-a-perpetual-future.quiz.yaml").unlink(missing_ok=True)
+    # Nor does the lesson ask its questions in place any more (its check lines).
+    lesson = content / "beginner" / "01-what-is-a-perpetual-future.md"
+    kept = [line for line in lesson.read_text().split("\n") if not line.startswith("[[check ")]
+    lesson.write_text("\n".join(kept))
     Quiz.objects.filter(slug="what-is-a-perpetual-future").delete()
     return content
 
