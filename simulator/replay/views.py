@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core.page_cache import render_cached_page
 from simulator import pages
-from simulator.replay.forms import SCENARIO, ReplayForms, UploadForm
+from simulator.replay.forms import PATH_FIELDS, SCENARIO, ReplayForms, UploadForm
 from simulator.replay.uploads import UploadRefused, upload_store, uploader_of
 from simulator.selectors import path_presets
 
@@ -81,26 +81,30 @@ def replay_step(request: HttpRequest) -> HttpResponse:
 @require_POST
 def replay_upload(request: HttpRequest) -> HttpResponse:
     """A CSV path: stored under its hash and replayed at its own address, or the
-    page again with what is wrong (nothing stored) and the account kept."""
+    page again as it was (the upload form carries the replay's fields: the path typed,
+    or the one uploaded before) with only why the file was refused; nothing stored."""
     upload_form = UploadForm(request.POST, request.FILES)
     query = request.POST.copy()
     query.pop("csrfmiddlewaretoken", None)
+    status = 422
     if upload_form.is_valid():
         points = upload_form.cleaned_data["file"]
-        query["upload"] = "pending"
-        forms = ReplayForms(query, upload_points=points)
+        fields = query.copy()
+        for name in ("path", *PATH_FIELDS):
+            if name != "funding":
+                fields.pop(name, None)
+        fields["upload"] = "pending"
+        forms = ReplayForms(fields, upload_points=points)
         if forms.outcome is not None:
             try:
                 forms.upload_key = upload_store(points=points, uploader=uploader_of(request))
+                return HttpResponseRedirect(forms.url(), status=303)
             except UploadRefused as refused:
-                # Nothing kept; the page again with what was typed and why.
                 upload_form.add_error("file", refused.message)
-                query.pop("upload")
-                context = _context(ReplayForms(query), upload_form=upload_form)
-                return render(request, TEMPLATE, context, status=429)
-            return HttpResponseRedirect(forms.url(), status=303)
-        context = _context(forms, upload_form=upload_form)
-        return render(request, TEMPLATE, context, status=422)
-    query.pop("upload", None)
-    forms = ReplayForms(query)
-    return render(request, TEMPLATE, _context(forms, upload_form=upload_form), status=422)
+                status = 429
+        # What the file's points cannot do on this account is the upload's to say.
+        for target, message in forms.problems:
+            if target == "id_file":
+                upload_form.add_error("file", message)
+    context = _context(ReplayForms(query), upload_form=upload_form)
+    return render(request, TEMPLATE, context, status=status)
