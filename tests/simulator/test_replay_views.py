@@ -406,12 +406,20 @@ def test_several_symbols_move_at_once_one_line_each(client):
         ("BTC: 0%\nBTC: 5%", "BTC has two lines"),
         ("BTC: 0%, -20%\nSOL: 0%, 5%", "The account holds no position on SOL (it holds BTC, ETH)"),
         ("BTC: 0%, lots\nETH: 0%, 5%", "BTC: “lots” (item 2) is not a move"),
+        # Gaps (tests/simulator/test_replay_gaps.py), on the page.
+        ("gap 0%, -15%", "A path cannot start with a gap"),
+        ("0%, -15% gap", "The path ends with gap"),
+        ("0%, gap:-15%", "to mark a jump, write gap, a space"),
+        ("BTC: 0%, gap -20%\nETH: 0%, 5%", "Waypoint 2 is a gap on BTC's line only"),
+        ("BTC: gap 0%, -20%\nETH: 0%, 5%", "BTC: A path cannot start with a gap"),
     ],
 )
 def test_a_bad_line_of_several_symbols_says_which(client, moves, message):
     response = client.get(URL, {**LESSON_4, "account": "hedge", "moves": moves})
     assert response.status_code == 422
-    assert message in unescape(response.content.decode())
+    html = unescape(response.content.decode())
+    assert "There is a problem" in html and message in html
+    assert f"{moves}</textarea>" in html  # what was typed comes back
 
 
 def test_the_admin_refuses_a_path_that_does_not_replay():
