@@ -121,18 +121,36 @@ def test_a_refused_upload_keeps_the_page_and_is_accessible(page: Page, base_url,
     page.goto(base_url + "/simulator/replay/?path=wick")
     csv = tmp_path / "semicolons.csv"
     csv.write_text("time;symbol;price\n0;BTC;60000\n1;BTC;57000\n")
+    # Typed, and not replayed yet: htmx sends it along with the file.
+    page.get_by_label("Path: prices or moves from entry").fill("0%, -5%, gap -30%")
+    page.get_by_label("Hours per step").fill("2")
+    page.evaluate("window.notReloaded = true")
     page.get_by_label("A CSV file of time,symbol,price").set_input_files(str(csv))
     page.get_by_role("button", name="Upload and replay").click()
     summary = page.locator(".error-summary")
     expect(summary).to_be_focused()
     expect(summary.locator("li")).to_have_count(1)
     expect(summary).to_contain_text("separated by semicolons")
+    expect(page.get_by_label("Path: prices or moves from entry")).to_have_value("0%, -5%, gap -30%")
+    expect(page.get_by_label("Hours per step")).to_have_value("2")
+    assert page.evaluate("window.notReloaded === true")  # swapped in place
+    expect(page.locator(".results-summary")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_refused_upload_without_javascript_keeps_the_page(no_js_page: Page, tmp_path):
+    page = no_js_page
+    page.goto("/simulator/replay/?path=wick")
+    csv = tmp_path / "semicolons.csv"
+    csv.write_text("time;symbol;price\n0;BTC;60000\n1;BTC;57000\n")
+    page.get_by_label("A CSV file of time,symbol,price").set_input_files(str(csv))
+    page.get_by_role("button", name="Upload and replay").click()
+    expect(page.locator(".error-summary li")).to_have_count(1)
     expect(page.get_by_label("Path: prices or moves from entry")).to_have_value(
         "0%, -2%, gap -15%, -3%, 0%"
     )
     expect(page.get_by_label("Hours per step")).to_have_value("0.25")
-    expect(page.locator(".results-summary")).to_be_visible()  # the wick, still replayed
-    assert_accessible(page)
+    expect(page.locator(".path-description")).to_contain_text("The price gaps")
 
 
 def test_the_replay_fits_a_phone(page: Page, base_url):

@@ -294,8 +294,9 @@ SEMICOLONS = b"time;symbol;price\n0;BTC;60000\n1;BTC;57000\n"
 
 
 def upload_fields(html: str) -> dict[str, str]:
-    """What the page's upload form sends besides the file (its hidden inputs)."""
-    form = re.search(r'<form class="simulator-form upload-form".*?</form>', html, re.S).group(0)
+    """What the page's upload form sends besides the file (its hidden inputs): without
+    JavaScript, only its copies of the page's replay (kept-…)."""
+    form = re.search(r'<form id="upload-form".*?</form>', html, re.S).group(0)
     found = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form)
     return {name: unescape(value) for name, value in found if name != "csrfmiddlewaretoken"}
 
@@ -310,8 +311,9 @@ def test_a_refused_upload_keeps_the_typed_path_and_says_only_why(client):
     # "Enter at least one price or move".
     typed = {**LESSON_4, "moves": "0%, -5%, gap -30%", "steps": "7", "hours": "4"}
     fields = upload_fields(client.get(URL, typed).content.decode())
-    assert {key: fields[key] for key in typed} == typed
-    response = upload(client, SEMICOLONS, **fields)
+    assert {key: fields[f"kept-{key}"] for key in typed} == typed
+    file = SimpleUploadedFile("path.csv", SEMICOLONS, content_type="text/csv")
+    response = client.post(f"{URL}upload/", {**fields, "file": file})
     assert response.status_code == 422
     html = response.content.decode()
     assert error_summary(html) == [
@@ -328,13 +330,32 @@ def test_a_refused_upload_keeps_the_typed_path_and_says_only_why(client):
 def test_a_refused_upload_keeps_the_path_uploaded_before(client):
     location = upload(client, GOOD_CSV)["Location"]
     fields = upload_fields(client.get(location).content.decode())
-    response = upload(client, b"time,symbol,price\n0,BTC,60000\n1,SOL,150\n", **fields)
+    bad = b"time,symbol,price\n0,BTC,60000\n1,SOL,150\n"
+    file = SimpleUploadedFile("path.csv", bad, content_type="text/csv")
+    response = client.post(f"{URL}upload/", {**fields, "file": file})
     assert response.status_code == 422
     html = response.content.decode()
     # The engine's refusal of the file's points is the upload's message, beside its field.
     assert error_summary(html) == ["Point 2 moves SOL, but the account holds no position on it."]
     assert "Path: the CSV file you uploaded" in text_of(response)
     assert UploadedPath.objects.count() == 1
+
+
+def test_with_htmx_the_path_as_typed_wins_and_the_refusal_is_swapped_in(client):
+    # htmx sends the path form as typed (not yet replayed) beside the page's copies.
+    kept = upload_fields(client.get(URL, LESSON_4).content.decode())
+    typed = {**LESSON_4, "moves": "0%, gap -20%", "hours": "8"}
+    file = SimpleUploadedFile("path.csv", SEMICOLONS, content_type="text/csv")
+    response = client.post(f"{URL}upload/", {**kept, **typed, "file": file}, **HTMX)
+    assert response.status_code == 200  # htmx swaps only a 2xx answer
+    html = response.content.decode()
+    assert error_summary(html)[0].startswith("The file's cells are separated by semicolons")
+    assert "0%, gap -20%</textarea>" in html
+    assert re.search(r'<input type="text" name="hours" value="8"', html)
+    # A good file: the browser is sent to the new replay's address.
+    file = SimpleUploadedFile("path.csv", GOOD_CSV, content_type="text/csv")
+    response = client.post(f"{URL}upload/", {**kept, **typed, "file": file}, **HTMX)
+    assert response.status_code == 200 and "upload=" in response["HX-Redirect"]
 
 
 def test_an_upload_without_a_file_asks_for_one(client):
