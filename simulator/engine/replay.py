@@ -5,15 +5,17 @@ in ``docs/engine.md`` ("Replaying a path"):
 
 * A path is a list of `PathPoint`s: a time in hours from the start and the marks
   of the symbols that move (a symbol left out keeps its last mark; before its
-  first, its entry price). Between two points every mark moves in a straight line.
+  first, its entry price). Between two points every mark moves in a straight line,
+  unless the later point is marked as a gap (`gap=True`): then the marks stay
+  where they were until its time and jump to it, with no trading in between.
 * A position (isolated) or the cross pot is liquidated where its mark first
   enters its liquidation region (`engine.liquidation_region`; for the cross pot,
-  where its margin balance meets its maintenance margin). It is filled at that
-  point, its liquidation price, unless the step gaps through its bankruptcy price
-  (at the step's end its margin is worth less than nothing): then it is filled at
-  the step's prices, and what it lost beyond its margin is what the venue's
-  insurance fund covers. Either way the trader loses the margin (isolated) or the
-  cross wallet (cross), never more.
+  where its margin balance meets its maintenance margin), filled at that point:
+  its liquidation price. Only a jump (a gap, or the first point, already inside
+  the region) can carry a price past it: then it is filled at the jump's prices,
+  and what it lost beyond its margin (past the bankruptcy price) is what the
+  venue's insurance fund covers. Either way the trader loses the margin
+  (isolated) or the cross wallet (cross), never more.
 * Funding is paid every `venue.funding_hours` from the start (the path is taken to
   start at a funding time), at `rates` per symbol per interval and the mark of that
   moment (`engine.funding_payment`): an isolated position pays from its margin,
@@ -35,34 +37,28 @@ from itertools import pairwise
 
 from simulator.engine.accounts import Account, Mode, Position, with_margin
 from simulator.engine.funding import funding_payment
-from simulator.engine.inputs import EngineError
+from simulator.engine.inputs import ONE, ZERO, EngineError, to_decimal
 from simulator.engine.liquidation import liquidation_region
 
-__all__ = [
-    "RATIO_THRESHOLDS",
-    "Event",
-    "EventKind",
-    "Moment",
-    "PathPoint",
-    "Replay",
-    "replay",
-]
+__all__ = ["RATIO_THRESHOLDS", "Event", "EventKind", "Moment", "PathPoint", "Replay", "replay"]
 
-ZERO = Decimal(0)
-ONE = Decimal(1)
 RATIO_THRESHOLDS = (Decimal("0.5"), Decimal("0.8"))
 CROSS = "cross"  # the cross pot's key; an isolated pot's key is its position's index
-# Quantities such as 1/6 BTC carry 28 digits, so a pot that ends exactly at its
-# bankruptcy price can come out a hair below zero: that is not a gap.
+# 1/6 BTC carries 28 digits: a pot filled exactly at its bankruptcy price can come
+# out a hair below zero, which is not past it.
 BANKRUPT = Decimal("-1E-9")
 
 
 @dataclass(frozen=True, slots=True)
 class PathPoint:
-    """Where the marks are at `time` (hours from the start); others keep their last mark."""
+    """Where the marks are at `time` (hours from the start); others keep their last mark.
+
+    `gap`: the marks jump here at `time` (they hold from the point before until then),
+    so nothing is filled between; never on the first point."""
 
     time: Decimal
     marks: Mapping[str, Decimal]
+    gap: bool = False
 
 
 class EventKind(StrEnum):
@@ -79,8 +75,10 @@ class Event:
     `positions` are indices into the replayed account's positions. `amount`: for
     funding what was paid in all (negative: received), for a liquidation the
     margin the trader lost, at the end the equity left. `insurance` (liquidations):
-    what the insurance fund receives (positive) or covers (negative). `ratio` and
-    `threshold`: the margin ratio that crossed it.
+    what the insurance fund receives (positive) or covers (negative). `gap`
+    (liquidations): filled at a jump's prices (a gap, or the first point at time 0),
+    not at the liquidation price. `ratio` and `threshold`: the margin ratio that
+    crossed it.
     """
 
     kind: EventKind
@@ -93,6 +91,12 @@ class Event:
     cross: bool = False
     ratio: Decimal | None = None
     threshold: Decimal | None = None
+
+    @property
+    def beyond_bankruptcy(self) -> bool:
+        """Filled past the bankruptcy price: the insurance fund covers what was lost
+        beyond the margin (only a gap can do that)."""
+        return self.insurance is not None and self.insurance < BANKRUPT
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,21 +170,6 @@ class _State:
         self.regions = {}
 
 
-def _as_decimal(value: object, name: str) -> Decimal:
-    if isinstance(value, Decimal):
-        result = value
-    elif isinstance(value, int | str) and not isinstance(value, bool):
-        try:
-            result = Decimal(value)
-        except ArithmeticError:
-            raise EngineError(f"{name} must be a number (got {value!r}).") from None
-    else:
-        raise EngineError(f"{name} must be a number (got {value!r}).")
-    if not result.is_finite():
-        raise EngineError(f"{name} must be a finite number.")
-    return result
-
-
 def _check_path(account: Account, path: Sequence[PathPoint]) -> list[PathPoint]:
     if not path:
         raise EngineError("The path is empty: give at least one point.")
@@ -190,7 +179,7 @@ def _check_path(account: Account, path: Sequence[PathPoint]) -> list[PathPoint]:
     for number, point in enumerate(path, start=1):
         if not isinstance(point, PathPoint):
             raise EngineError("Every point of the path must be a PathPoint.")
-        time = _as_decimal(point.time, f"The time of point {number}")
+        time = to_decimal(point.time, f"The time of point {number}")
         if previous is None and time != 0:
             raise EngineError("The path must start at time 0.")
         if previous is not None and time <= previous:
@@ -204,11 +193,18 @@ def _check_path(account: Account, path: Sequence[PathPoint]) -> list[PathPoint]:
                 raise EngineError(
                     f"Point {number} moves {symbol}, but the account holds no position on it."
                 )
-            price = _as_decimal(price, f"The price of {symbol} at point {number}")
+            price = to_decimal(price, f"The price of {symbol} at point {number}")
             if price <= 0:
                 raise EngineError(f"The price of {symbol} at point {number} must be above zero.")
             marks[symbol] = price
-        checked.append(PathPoint(time, marks))
+        if not isinstance(point.gap, bool):
+            raise EngineError(f"Point {number}: gap must be True or False (got {point.gap!r}).")
+        if point.gap and previous is None:
+            raise EngineError(
+                "Point 1 is marked as a gap, but the path starts there: "
+                "a gap needs a point before it to jump from."
+            )
+        checked.append(PathPoint(time, marks, point.gap))
         previous = time
     return checked
 
@@ -341,7 +337,13 @@ class _Replayer:
     # ---------------------------------------------------------------- changes
 
     def liquidate(
-        self, key: object, members: list[int], time: Decimal, marks: Mapping[str, Decimal]
+        self,
+        key: object,
+        members: list[int],
+        time: Decimal,
+        marks: Mapping[str, Decimal],
+        *,
+        gap=False,
     ) -> None:
         state = self.state
         account = state.account
@@ -360,7 +362,7 @@ class _Replayer:
                 positions=tuple(state.open[k] for k in members),
                 amount=lost,
                 insurance=worth,
-                gap=worth < BANKRUPT,
+                gap=gap,
                 cross=key == CROSS,
             )
         )
@@ -421,12 +423,13 @@ class _Replayer:
         self.sweep(time, marks)
         return None
 
-    def sweep(self, time: Decimal, marks: Mapping[str, Decimal]) -> None:
-        """Liquidate every pot that is inside its region at these marks."""
+    def sweep(self, time: Decimal, marks: Mapping[str, Decimal], *, gap: bool = False) -> None:
+        """Liquidate every pot that is inside its region at these marks (`gap`: that
+        a jump has just reached)."""
         while True:
             for key, members in _pots(self.state).items():
                 if _liquidated_at(self.state, key, members, marks):
-                    self.liquidate(key, members, time, marks)
+                    self.liquidate(key, members, time, marks, gap=gap)
                     break
             else:
                 return
@@ -434,23 +437,13 @@ class _Replayer:
     # ---------------------------------------------------------------- moving
 
     def move(
-        self,
-        t0: Decimal,
-        m0: dict[str, Decimal],
-        t1: Decimal,
-        m1: dict[str, Decimal],
-        step_end: dict[str, Decimal],
+        self, t0: Decimal, m0: dict[str, Decimal], t1: Decimal, m1: dict[str, Decimal]
     ) -> None:
-        """From (t0, m0) to (t1, m1) in a straight line, liquidating where pots cross in.
-
-        A pot worth less than nothing at `step_end` gaps: it is left for the step's end.
-        """
+        """From (t0, m0) to (t1, m1) in a straight line, liquidating where pots cross in."""
         start, marks = ZERO, m0
         while True:
             first: tuple[Decimal, object, list[int]] | None = None
             for key, members in _pots(self.state).items():
-                if _worth(self.state, key, members, step_end) < BANKRUPT:
-                    continue  # gaps through bankruptcy: filled at the step's end
                 if key == CROSS:
                     s = _cross_entry(self.state, members, marks, m1)
                 else:
@@ -520,7 +513,7 @@ def replay(
             raise EngineError(
                 f"A funding rate is given for {symbol}, which the account does not hold."
             )
-        value = _as_decimal(rate, f"The funding rate of {symbol}")
+        value = to_decimal(rate, f"The funding rate of {symbol}")
         if abs(value) >= 1:
             raise EngineError(f"The funding rate of {symbol} must be between -100% and 100%.")
         rates[symbol] = value
@@ -550,25 +543,39 @@ def replay(
             )
         )
 
-    run.sweep(ZERO, marks)  # underwater from the start: liquidated at once
+    run.sweep(ZERO, marks, gap=True)  # past it at the first point: liquidated at once
     record(0, ZERO)
     next_funding = hours
     time = ZERO
     for step, point in enumerate(points[1:], start=1):
         target = {**marks, **point.marks}
         step_start, step_marks = time, dict(marks)
-        while rates and run.state.account.positions and next_funding <= point.time:
-            fraction = (next_funding - step_start) / (point.time - step_start)
-            at = _along(step_marks, target, fraction)
-            run.move(time, marks, next_funding, at, target)
+        # Funding due on the way; at a gap's own time it is paid after the jump.
+        while (
+            rates
+            and run.state.account.positions
+            and (next_funding < point.time or (next_funding == point.time and not point.gap))
+        ):
+            at = step_marks  # a gap's prices hold until it
+            if not point.gap:
+                at = _along(
+                    step_marks, target, (next_funding - step_start) / (point.time - step_start)
+                )
+                run.move(time, marks, next_funding, at)
             time, marks = next_funding, at
             run.pay_funding(time, marks)
             next_funding += hours
+        if point.gap:
+            run.mark_curve(point.time, marks)  # flat until the jump
+        else:
+            run.move(time, marks, point.time, target)
+        time, marks = point.time, target
+        run.sweep(time, marks, gap=point.gap)  # what the jump lands past, at its prices
+        if rates and run.state.account.positions and next_funding == time:
+            run.pay_funding(time, marks)  # after a gap's jump
+            next_funding += hours
         if next_funding <= point.time:  # nothing left to pay funding: skip its times
             next_funding += ((point.time - next_funding) // hours + 1) * hours
-        run.move(time, marks, point.time, target, target)
-        time, marks = point.time, target
-        run.sweep(time, marks)  # the gaps: filled at the step's prices
         record(step, time)
 
     final = moments[-1]

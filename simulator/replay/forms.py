@@ -76,8 +76,9 @@ class PathForm(forms.Form):
         max_length=2000,
         required=False,
         help_text=(
-            "Waypoints in order, like 0%, -12%, -50% or 60000 → 52800 → 30000. To move "
-            "several symbols, one line each: BTC: 0%, -10% and ETH: 0%, 10%."
+            "Waypoints in order, like 0%, -12%, -50% or 60000 → 52800 → 30000. Write gap "
+            "before a waypoint to make the price jump to it in one step: 0%, -2%, gap -15%. "
+            "To move several symbols, one line each: BTC: 0%, -10% and ETH: 0%, 10%."
         ),
         widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off", "spellcheck": "false"}),
     )
@@ -87,7 +88,7 @@ class PathForm(forms.Form):
         min_value=1,
         max_value=100,
         initial=10,
-        help_text="The price moves in a straight line over each step.",
+        help_text="The price moves in a straight line over each step (a gap is one step).",
         error_messages={"invalid": "Enter a whole number of steps, like 10"},
     )
     hours = NumberField(
@@ -139,7 +140,9 @@ class UploadForm(forms.Form):
         label="A CSV file of time,symbol,price",
         help_text=(
             f"At most {MAX_UPLOAD_BYTES // 1024} KB and {MAX_POINTS:,} rows. Time in hours from "
-            "the start (0, 1, 2.5…) or as a date and time (2026-11-24T08:00:00Z)."
+            "the start (0, 1, 2.5…) or as a date and time (2026-11-24T08:00:00Z). The price "
+            "moves in a straight line between rows; to make it jump, add a fourth column, gap, "
+            "and write gap on the rows it jumps to."
         ),
         error_messages={"required": "Choose a CSV file to upload", "empty": "The file is empty"},
     )

@@ -159,15 +159,21 @@ def describe(event: Event, *, names: tuple[str, ...], symbols: tuple[str, ...]) 
         else:
             what = f"{who} is liquidated"
             lost = f"You lose its {cash(event.amount)} of margin"
-        if event.gap:
+        past = "bankruptcy" if event.beyond_bankruptcy else "liquidation"
+        if not event.gap:
+            how = f"{what} at the liquidation price"
+        elif event.time == 0:
+            how = f"the path starts past the {past} price, so {what} at once, at its first price"
+        else:
+            how = f"the price gapped past the {past} price, so {what} at this step's price"
+        if event.beyond_bankruptcy:
             return (
-                f"{at}: the price gapped past the bankruptcy price, so {what} at this step's "
-                f"price. {lost}, and the exchange's insurance fund covers the other "
+                f"{at}: {how}. {lost}, and the exchange's insurance fund covers the other "
                 f"{cash(-event.insurance)} lost."
             )
         return (
-            f"{at}: {what} at the liquidation price. {lost}; the {cash(event.insurance)} "
-            "left in it goes to the exchange's insurance fund (with the liquidation fee)."
+            f"{at}: {how}. {lost}; the {cash(event.insurance)} left in it goes to the "
+            "exchange's insurance fund (with the liquidation fee)."
         )
     # The end.
     if not event.positions:

@@ -7,18 +7,20 @@
 
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
+from django_htmx.http import HttpResponseClientRedirect
 
 from core.page_cache import render_cached_page
 from simulator import pages
-from simulator.replay.forms import SCENARIO, ReplayForms, UploadForm
+from simulator.replay.forms import PATH_FIELDS, SCENARIO, ReplayForms, UploadForm
 from simulator.replay.uploads import UploadRefused, upload_store, uploader_of
 from simulator.selectors import path_presets
 
 TEMPLATE = "replay/replay.html"
+KEPT = "kept-"  # the upload form's copies of the replay's fields
 
 
 def _context(forms: ReplayForms, *, upload_form: UploadForm | None = None) -> dict:
@@ -78,29 +80,49 @@ def replay_step(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _replay_of_upload(post: QueryDict) -> QueryDict:
+    """The replay an upload comes from: the path form's fields as typed (htmx sends
+    them along), else the copies of the page's that the upload form keeps (kept-…)."""
+    typed = QueryDict(mutable=True)
+    kept = QueryDict(mutable=True)
+    for key, value in post.items():
+        if key.startswith(KEPT):
+            kept[key.removeprefix(KEPT)] = value
+        elif key != "csrfmiddlewaretoken":
+            typed[key] = value
+    return typed if "account" in typed else kept
+
+
 @require_POST
 def replay_upload(request: HttpRequest) -> HttpResponse:
     """A CSV path: stored under its hash and replayed at its own address, or the
-    page again with what is wrong (nothing stored) and the account kept."""
+    page again as it was (the path typed, or the one uploaded before) with only why
+    the file was refused; nothing stored. htmx swaps that in place, so what was typed
+    and not yet replayed stays too."""
     upload_form = UploadForm(request.POST, request.FILES)
-    query = request.POST.copy()
-    query.pop("csrfmiddlewaretoken", None)
+    query = _replay_of_upload(request.POST)
+    status = 422
     if upload_form.is_valid():
         points = upload_form.cleaned_data["file"]
-        query["upload"] = "pending"
-        forms = ReplayForms(query, upload_points=points)
+        fields = query.copy()
+        for name in ("path", *PATH_FIELDS):
+            if name != "funding":
+                fields.pop(name, None)
+        fields["upload"] = "pending"
+        forms = ReplayForms(fields, upload_points=points)
         if forms.outcome is not None:
             try:
                 forms.upload_key = upload_store(points=points, uploader=uploader_of(request))
+                if request.htmx:
+                    return HttpResponseClientRedirect(forms.url())
+                return HttpResponseRedirect(forms.url(), status=303)
             except UploadRefused as refused:
-                # Nothing kept; the page again with what was typed and why.
                 upload_form.add_error("file", refused.message)
-                query.pop("upload")
-                context = _context(ReplayForms(query), upload_form=upload_form)
-                return render(request, TEMPLATE, context, status=429)
-            return HttpResponseRedirect(forms.url(), status=303)
-        context = _context(forms, upload_form=upload_form)
-        return render(request, TEMPLATE, context, status=422)
-    query.pop("upload", None)
-    forms = ReplayForms(query)
-    return render(request, TEMPLATE, _context(forms, upload_form=upload_form), status=422)
+                status = 429
+        # What the file's points cannot do on this account is the upload's to say.
+        for target, message in forms.problems:
+            if target == "id_file":
+                upload_form.add_error("file", message)
+    context = _context(ReplayForms(query), upload_form=upload_form)
+    # htmx swaps only a 2xx answer: the refusal is in the page it swaps in.
+    return render(request, TEMPLATE, context, status=200 if request.htmx else status)

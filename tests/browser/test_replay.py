@@ -10,6 +10,8 @@ from tests.browser.conftest import assert_accessible
 
 LESSON_4 = "/learn/beginner/isolated-vs-cross-margin/"
 STATUS = "#replay-status"
+LAPTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
@@ -42,6 +44,34 @@ def test_watch_lesson_4_happen_and_scrub_through_it(page: Page, base_url):
     # The address is the step: a reload shows the same state.
     page.reload()
     expect(page.locator("#replay-step h3")).to_contain_text("At step 12")
+
+
+@pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_the_step_links_and_the_share_link_follow_the_scrubber(page: Page, base_url, viewport):
+    # Issue 27, 5: after moving the scrubber from 24 to 13, "Previous step" still went to
+    # 23, "Next step" was missing and the share link still said 24.
+    page.set_viewport_size(viewport)
+    page.goto(base_url + "/simulator/replay/?path=lesson-4")
+    share = page.get_by_role("link", name=re.compile("Link to this replay"))
+    expect(share).to_have_attribute("href", re.compile(r"step=24$"))
+    expect(page.get_by_role("link", name="Next step")).to_have_count(0)
+    slider = page.get_by_label(re.compile("Time: step"))
+    slider.focus()
+    slider.fill("13")
+    expect(page.locator("#replay-step h3")).to_contain_text("At step 13")
+    expect(share).to_have_attribute("href", re.compile(r"step=13$"))
+    expect(share).to_have_text("Link to this replay at step 13")
+    expect(page.get_by_role("link", name="Previous step")).to_have_attribute(
+        "href", re.compile(r"step=12$")
+    )
+    expect(page.get_by_role("link", name="Next step")).to_have_attribute(
+        "href", re.compile(r"step=14$")
+    )
+    expect(slider).to_be_focused()  # the slider itself is not swapped
+    # The links lead where they say.
+    page.get_by_role("link", name="Next step").click()
+    expect(page).to_have_url(re.compile(r"step=14$"))
+    expect(page.locator("#replay-step h3")).to_contain_text("At step 14")
 
 
 def test_the_replay_works_without_javascript(no_js_page: Page):
@@ -82,6 +112,45 @@ def test_the_replay_is_accessible(page: Page, base_url, scheme):
     page.goto(base_url + "/simulator/replay/?path=lesson-4&moves=lots")
     expect(page.locator(".error-summary")).to_be_visible()
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_refused_upload_keeps_the_page_and_is_accessible(page: Page, base_url, scheme, tmp_path):
+    # Issue 27, 6: a semicolon CSV emptied the path and reset the steps and hours.
+    page.emulate_media(color_scheme=scheme)
+    page.goto(base_url + "/simulator/replay/?path=wick")
+    csv = tmp_path / "semicolons.csv"
+    csv.write_text("time;symbol;price\n0;BTC;60000\n1;BTC;57000\n")
+    # Typed, and not replayed yet: htmx sends it along with the file.
+    page.get_by_label("Path: prices or moves from entry").fill("0%, -5%, gap -30%")
+    page.get_by_label("Hours per step").fill("2")
+    page.evaluate("window.notReloaded = true")
+    page.get_by_label("A CSV file of time,symbol,price").set_input_files(str(csv))
+    page.get_by_role("button", name="Upload and replay").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.locator("li")).to_have_count(1)
+    expect(summary).to_contain_text("separated by semicolons")
+    expect(page.get_by_label("Path: prices or moves from entry")).to_have_value("0%, -5%, gap -30%")
+    expect(page.get_by_label("Hours per step")).to_have_value("2")
+    assert page.evaluate("window.notReloaded === true")  # swapped in place
+    expect(page.locator(".results-summary")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_refused_upload_without_javascript_keeps_the_page(no_js_page: Page, tmp_path):
+    page = no_js_page
+    page.goto("/simulator/replay/?path=wick")
+    csv = tmp_path / "semicolons.csv"
+    csv.write_text("time;symbol;price\n0;BTC;60000\n1;BTC;57000\n")
+    page.get_by_label("A CSV file of time,symbol,price").set_input_files(str(csv))
+    page.get_by_role("button", name="Upload and replay").click()
+    expect(page.locator(".error-summary li")).to_have_count(1)
+    expect(page.get_by_label("Path: prices or moves from entry")).to_have_value(
+        "0%, -2%, gap -15%, -3%, 0%"
+    )
+    expect(page.get_by_label("Hours per step")).to_have_value("0.25")
+    expect(page.locator(".path-description")).to_contain_text("The price gaps")
 
 
 def test_the_replay_fits_a_phone(page: Page, base_url):

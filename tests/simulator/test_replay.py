@@ -93,14 +93,56 @@ def test_each_step_agrees_with_the_engine_at_that_price():
 def test_a_gap_through_the_bankruptcy_price_is_filled_at_the_step_and_the_fund_covers_the_rest():
     account = Account(D(5000), [Position.from_notional("BTC", "long", 10000, D(60000), 10)])
     assert cents(bankruptcy_price(account, 0)) == D(54000)
-    result = replay(account, [PathPoint(D(0), {}), PathPoint(D(1), {"BTC": D(50000)})])
+    path = [PathPoint(D(0), {}), PathPoint(D(1), {"BTC": D(50000)}, gap=True)]
+    result = replay(account, path)
     (event,) = liquidations(result)
-    assert event.gap
+    assert event.gap and event.beyond_bankruptcy
     assert event.time == 1 and event.marks["BTC"] == D(50000)  # the step's price
     assert event.amount == D(1000)  # the trader loses the margin only
     # 1/6 BTC fell 10,000: a loss of 1,666.67, 666.67 beyond the margin.
     assert cents(event.insurance) == D("-666.67")
     assert cents(result.final.equity) == D(4000)
+
+
+def test_one_rule_a_straight_step_past_the_bankruptcy_price_fills_at_the_liquidation_price():
+    # Issue 27: 57,000 to 53,000 in one step was reported as a gap past the bankruptcy
+    # price (54,000), the fund covering $166.67. Unmarked, the step is a straight line.
+    account = Account(D(5000), [Position.from_notional("BTC", "long", 10000, D(60000), 10)])
+    path = [PathPoint(D(0), {"BTC": D(57000)}), PathPoint(D(1), {"BTC": D(53000)})]
+    (event,) = liquidations(replay(account, path))
+    assert not event.gap and not event.beyond_bankruptcy
+    assert event.marks["BTC"] == liquidation_price(account, 0)  # 54,271.36
+    assert event.time == (D(57000) - event.marks["BTC"]) / 4000  # on the line
+    assert event.amount == D(1000) and cents(event.insurance) == D("45.23")
+    # Marked as a gap, the same step jumps: filled at 53,000, the fund covers $166.67.
+    gapped = [path[0], PathPoint(D(1), {"BTC": D(53000)}, gap=True)]
+    (event,) = liquidations(replay(account, gapped))
+    assert event.gap and event.time == 1 and event.marks["BTC"] == D(53000)
+    assert event.amount == D(1000) and cents(event.insurance) == D("-166.67")
+
+
+def test_a_gap_short_of_the_bankruptcy_price_fills_at_the_gap_and_the_fund_receives_the_rest():
+    account = Account(D(5000), [Position.from_notional("BTC", "long", 10000, D(60000), 10)])
+    # 54,100: past the liquidation price (54,271.36), short of the bankruptcy price.
+    path = [PathPoint(D(0), {}), PathPoint(D(2), {"BTC": D(54100)}, gap=True)]
+    (event,) = liquidations(replay(account, path))
+    assert event.gap and not event.beyond_bankruptcy
+    assert event.time == 2 and event.marks["BTC"] == D(54100)
+    assert cents(event.insurance) == D("16.67")  # 1,000 - 1/6 x 5,900
+
+
+def test_a_gap_holds_the_price_until_its_time_then_jumps():
+    account = Account(D(5000), [Position.from_notional("BTC", "long", 6000, D(60000), 10)])
+    path = [PathPoint(D(0), {}), PathPoint(D(16), {"BTC": D(63000)}, gap=True)]
+    result = replay(account, path, funding={"BTC": D("0.001")})
+    first, second = (event for event in result.events if event.kind is EventKind.FUNDING)
+    # Funding at hour 8 is paid at the price held (60,000), at hour 16 after the jump.
+    assert first.time == 8 and first.marks["BTC"] == D(60000)
+    assert second.time == 16 and second.marks["BTC"] == D(63000)
+    # The equity is flat to hour 16 (but for funding), then jumps: two corners at hour 16.
+    at_16 = [equity for time, equity in result.curve if time == 16]
+    assert at_16[0] == D(5000) - first.amount and at_16[-1] == result.final.equity
+    assert result.final.equity == D(5000) - first.amount + 300 - second.amount
 
 
 def test_a_step_that_stops_at_the_bankruptcy_price_is_no_gap():
@@ -214,6 +256,8 @@ def test_the_equity_curve_is_exact_at_the_liquidation():
         ([PathPoint(D(0), {"BTC": D(-5)})], "must be above zero"),
         ([PathPoint(D(0), {"BTC": "lots"})], "must be a number"),
         ([PathPoint(D(0), {"BTC": D("NaN")})], "must be a finite number"),
+        ([PathPoint(D(0), {}, gap=True)], "Point 1 is marked as a gap, but the path starts"),
+        ([PathPoint(D(0), {}), PathPoint(D(1), {}, gap="yes")], "gap must be True or False"),
     ],
 )
 def test_a_bad_path_is_refused_with_a_reason(path, message):
@@ -268,6 +312,26 @@ def test_one_step_from_the_entry_equals_evaluate_at_its_end(account, btc, eth):
     single = evaluate(account, marks)
     assert set(result.liquidated) == set(single.liquidated)
     assert abs(result.final.equity - single.equity) < D("1E-12")
+
+
+@settings(max_examples=100, deadline=None)
+@given(accounts(), prices, prices)
+def test_a_gap_from_the_entry_equals_evaluate_at_its_end(account, btc, eth):
+    marks = marks_for(account, btc, eth)
+    result = replay(account, [PathPoint(D(0), {}), PathPoint(D(1), marks, gap=True)])
+    single = evaluate(account, marks)
+    assert set(result.liquidated) == set(single.liquidated)
+    assert abs(result.final.equity - single.equity) < D("1E-12")
+    assert all(event.gap for event in liquidations(result))
+
+
+@settings(max_examples=100, deadline=None)
+@given(accounts(), prices, prices)
+def test_without_a_gap_nothing_is_filled_past_its_bankruptcy_price(account, btc, eth):
+    marks = marks_for(account, btc, eth)
+    for mode in (Mode.ISOLATED, Mode.CROSS):
+        result = replay(with_mode(account, mode), [PathPoint(D(0), {}), PathPoint(D(1), marks)])
+        assert not any(e.gap or e.beyond_bankruptcy for e in liquidations(result))
 
 
 @settings(max_examples=150, deadline=None)

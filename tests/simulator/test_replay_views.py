@@ -136,6 +136,47 @@ def test_previous_and_next_step_links_work_without_javascript(client):
     assert re.search(r'href="[^"]*step=6">Next step', html)
 
 
+def step_links(html: str) -> dict[str, str]:
+    """Where the step links and the share link point: {text: step}."""
+    found = re.findall(r'<a href="[^"]*(?:\?|;)step=(\d+)">([^<]+)</a>', html)
+    return {text: step for step, text in found}
+
+
+def scrubber_fields(html: str) -> dict[str, str]:
+    """What the scrubber's form sends, as a browser would (its hidden inputs)."""
+    form = re.search(r'<form id="scrubber".*?</form>', html, re.S).group(0)
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+
+
+def test_the_step_links_follow_the_scrubber_without_javascript(client):
+    # Issue 27, 5: from step 24 the scrubber's own GET (its "Show this step" button).
+    html = client.get(URL, {**LESSON_4, "step": "24"}).content.decode()
+    assert step_links(html) == {"Previous step": "23", "Link to this replay at step 24": "24"}
+    fields = {key: unescape(value) for key, value in scrubber_fields(html).items()}
+    html = client.get(URL, {**fields, "step": "13"}).content.decode()
+    assert step_links(html) == {
+        "Link to this replay at step 13": "13",
+        "Previous step": "12",
+        "Next step": "14",
+    }
+
+
+def test_the_scrubber_swaps_the_step_links_and_the_share_link_too(client):
+    # Issue 27, 5: with htmx, moving the scrubber from 24 to 13 left them at 24.
+    response = client.get(f"{URL}step/", {**LESSON_4, "step": "13"}, **HTMX)
+    html = response.content.decode()
+    assert '<nav id="step-links" class="step-links" aria-label="Steps" hx-swap-oob="true">' in html
+    assert '<p id="step-share" class="share" hx-swap-oob="true">' in html
+    assert step_links(html) == {
+        "Link to this replay at step 13": "13",
+        "Previous step": "12",
+        "Next step": "14",
+    }
+    # At either end a link is left out.
+    html = client.get(f"{URL}step/", {**LESSON_4, "step": "0"}, **HTMX).content.decode()
+    assert "Previous step" not in html and "Next step" in html
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
@@ -204,8 +245,9 @@ def test_an_uploaded_path_is_kept_under_its_hash_and_replayed_at_its_own_address
     assert UploadedPath.objects.filter(key=key).exists()
     text = text_of(client.get(location))
     assert "Path: the CSV file you uploaded" in text
-    # 50,000 is past A's bankruptcy price (54,000): a gap.
-    assert "the price gapped past the bankruptcy price" in text
+    # 57,000 to 50,000 is a straight line (no row says gap): A goes at its liquidation price.
+    assert "position 1 (BTC long) is liquidated at the liquidation price" in text
+    assert "gapped" not in text
     # The same file again is the same row and the same address.
     assert upload(client, GOOD_CSV)["Location"] == location
     assert UploadedPath.objects.count() == 1
@@ -246,6 +288,74 @@ def test_a_bad_upload_says_why_and_stores_nothing(client, data, message):
     assert "There is a problem" in html and message in html
     assert not UploadedPath.objects.exists()
     assert 'value="two-isolated" selected' in html or "two-isolated" in html  # the account kept
+
+
+SEMICOLONS = b"time;symbol;price\n0;BTC;60000\n1;BTC;57000\n"
+
+
+def upload_fields(html: str) -> dict[str, str]:
+    """What the page's upload form sends besides the file (its hidden inputs): without
+    JavaScript, only its copies of the page's replay (kept-…)."""
+    form = re.search(r'<form id="upload-form".*?</form>', html, re.S).group(0)
+    found = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form)
+    return {name: unescape(value) for name, value in found if name != "csrfmiddlewaretoken"}
+
+
+def error_summary(html: str) -> list[str]:
+    summary = re.search(r'<div class="error-summary".*?</div>', html, re.S).group(0)
+    return [unescape(item) for item in re.findall(r'<li><a href="[^"]*">([^<]+)</a></li>', summary)]
+
+
+def test_a_refused_upload_keeps_the_typed_path_and_says_only_why(client):
+    # Issue 27, 6: a semicolon CSV emptied the path, reset steps and hours, and added
+    # "Enter at least one price or move".
+    typed = {**LESSON_4, "moves": "0%, -5%, gap -30%", "steps": "7", "hours": "4"}
+    fields = upload_fields(client.get(URL, typed).content.decode())
+    assert {key: fields[f"kept-{key}"] for key in typed} == typed
+    file = SimpleUploadedFile("path.csv", SEMICOLONS, content_type="text/csv")
+    response = client.post(f"{URL}upload/", {**fields, "file": file})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert error_summary(html) == [
+        "The file's cells are separated by semicolons: save it with commas (as “CSV UTF-8”), "
+        "with the header time,symbol,price"
+    ]
+    assert "0%, -5%, gap -30%</textarea>" in html
+    assert re.search(r'<input type="number" name="steps" value="7"', html)
+    assert re.search(r'<input type="text" name="hours" value="4"', html)
+    assert "Cross: keeps every position" in text_of(response)  # the typed path, replayed
+    assert not UploadedPath.objects.exists()
+
+
+def test_a_refused_upload_keeps_the_path_uploaded_before(client):
+    location = upload(client, GOOD_CSV)["Location"]
+    fields = upload_fields(client.get(location).content.decode())
+    bad = b"time,symbol,price\n0,BTC,60000\n1,SOL,150\n"
+    file = SimpleUploadedFile("path.csv", bad, content_type="text/csv")
+    response = client.post(f"{URL}upload/", {**fields, "file": file})
+    assert response.status_code == 422
+    html = response.content.decode()
+    # The engine's refusal of the file's points is the upload's message, beside its field.
+    assert error_summary(html) == ["Point 2 moves SOL, but the account holds no position on it."]
+    assert "Path: the CSV file you uploaded" in text_of(response)
+    assert UploadedPath.objects.count() == 1
+
+
+def test_with_htmx_the_path_as_typed_wins_and_the_refusal_is_swapped_in(client):
+    # htmx sends the path form as typed (not yet replayed) beside the page's copies.
+    kept = upload_fields(client.get(URL, LESSON_4).content.decode())
+    typed = {**LESSON_4, "moves": "0%, gap -20%", "hours": "8"}
+    file = SimpleUploadedFile("path.csv", SEMICOLONS, content_type="text/csv")
+    response = client.post(f"{URL}upload/", {**kept, **typed, "file": file}, **HTMX)
+    assert response.status_code == 200  # htmx swaps only a 2xx answer
+    html = response.content.decode()
+    assert error_summary(html)[0].startswith("The file's cells are separated by semicolons")
+    assert "0%, gap -20%</textarea>" in html
+    assert re.search(r'<input type="text" name="hours" value="8"', html)
+    # A good file: the browser is sent to the new replay's address.
+    file = SimpleUploadedFile("path.csv", GOOD_CSV, content_type="text/csv")
+    response = client.post(f"{URL}upload/", {**kept, **typed, "file": file}, **HTMX)
+    assert response.status_code == 200 and "upload=" in response["HX-Redirect"]
 
 
 def test_an_upload_without_a_file_asks_for_one(client):
@@ -317,12 +427,20 @@ def test_several_symbols_move_at_once_one_line_each(client):
         ("BTC: 0%\nBTC: 5%", "BTC has two lines"),
         ("BTC: 0%, -20%\nSOL: 0%, 5%", "The account holds no position on SOL (it holds BTC, ETH)"),
         ("BTC: 0%, lots\nETH: 0%, 5%", "BTC: “lots” (item 2) is not a move"),
+        # Gaps (tests/simulator/test_replay_gaps.py), on the page.
+        ("gap 0%, -15%", "A path cannot start with a gap"),
+        ("0%, -15% gap", "The path ends with gap"),
+        ("0%, gap:-15%", "to mark a jump, write gap, a space"),
+        ("BTC: 0%, gap -20%\nETH: 0%, 5%", "Waypoint 2 is a gap on BTC's line only"),
+        ("BTC: gap 0%, -20%\nETH: 0%, 5%", "BTC: A path cannot start with a gap"),
     ],
 )
 def test_a_bad_line_of_several_symbols_says_which(client, moves, message):
     response = client.get(URL, {**LESSON_4, "account": "hedge", "moves": moves})
     assert response.status_code == 422
-    assert message in unescape(response.content.decode())
+    html = unescape(response.content.decode())
+    assert "There is a problem" in html and message in html
+    assert f"{moves}</textarea>" in html  # what was typed comes back
 
 
 def test_the_admin_refuses_a_path_that_does_not_replay():
