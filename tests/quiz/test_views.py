@@ -562,3 +562,19 @@ def test_the_learn_page_shows_a_visitors_best_scores_and_no_one_elses(client, ma
     assert "Your best quiz score: 80%" in card
     assert html.count("Your best quiz score") == 1
     assert "Your best quiz score" not in stranger.get("/learn/").content.decode()
+
+
+@pytest.mark.parametrize("prefix", ["$", ""])
+def test_a_locked_numeric_answer_shows_its_number_once_with_its_unit_once(
+    client, margin_quiz, prefix
+):
+    # Issue 27, item 9: typed as "$850,000" it read "$ $850,000".
+    attempt = start(client)
+    entry = item(attempt, number_of(attempt, Question.Kind.NUMERIC))
+    client.post(entry.get_absolute_url(), {"answer": f"{prefix}{entry.solution.answer:,.2f}"})
+    html = main(client.get(entry.get_absolute_url()))
+    locked = html[html.index('<fieldset class="quiz-fieldset">') : html.index("</fieldset>")]
+    locked = locked[locked.index("Your answer") :]
+    shown = re.search(r'<input[^>]*id="answer"[^>]*value="([^"]*)"', locked).group(1)
+    assert shown == f"{entry.solution.answer:,.2f}"  # as typed, its own $ taken out
+    assert re.sub(r"<[^>]+>", " ", locked).count("$") == 1  # the unit beside it
