@@ -578,3 +578,25 @@ def test_a_locked_numeric_answer_shows_its_number_once_with_its_unit_once(
     shown = re.search(r'<input[^>]*id="answer"[^>]*value="([^"]*)"', locked).group(1)
     assert shown == f"{entry.solution.answer:,.2f}"  # as typed, its own $ taken out
     assert re.sub(r"<[^>]+>", " ", locked).count("$") == 1  # the unit beside it
+
+
+def test_a_passed_quiz_leads_on_to_the_next_lesson(client, margin_quiz):
+    # Issue 27, item 12: the results had no way on. Lesson 4 ends the Beginner level.
+    attempt = start(client)
+    answer_all(client, attempt, wrong={2, 5})
+    html = main(client.get(attempt.get_results_url()))
+    assert "You passed" in html
+    link = re.search(r'<p class="quiz-next"><a [^>]*href="([^"]+)">([^<]+)</a>', html)
+    assert link.groups() == (
+        "/learn/intermediate/mark-price/",
+        "Next level: Intermediate: Mark Price, Index Price and Last Price",
+    )
+
+
+def test_a_failed_quiz_offers_the_retry_not_the_next_lesson(client, margin_quiz):
+    attempt = start(client)
+    answer_all(client, attempt, wrong={1, 2, 3, 4, 5})
+    html = main(client.get(attempt.get_results_url()))
+    assert "Not a pass" in html
+    assert "quiz-next" not in html
+    assert '<button type="submit" class="btn btn-primary">Retry the ones I missed</button>' in html
