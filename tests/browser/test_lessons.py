@@ -79,7 +79,9 @@ def test_lesson_3s_simulator_moves_btc_past_the_liquidation_price(browser, base_
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", ["/", "/learn/", LESSON_4_URL, LESSON_2_URL, LESSON_3_URL, LESSON_10_URL])
+@pytest.mark.parametrize(
+    "path", ["/", "/learn/", LESSON_4_URL, LESSON_2_URL, LESSON_3_URL, LESSON_10_URL]
+)
 def test_pages_have_no_accessibility_violations(page: Page, base_url, path, scheme):
     page.emulate_media(color_scheme=scheme)
     page.goto(base_url + path)
