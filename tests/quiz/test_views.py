@@ -600,3 +600,17 @@ def test_a_failed_quiz_offers_the_retry_not_the_next_lesson(client, margin_quiz)
     assert "Not a pass" in html
     assert "quiz-next" not in html
     assert '<button type="submit" class="btn btn-primary">Retry the ones I missed</button>' in html
+
+
+def test_a_locked_percentage_answer_shows_its_percent_sign_not_a_dollar(client):
+    response = client.post("/quiz/leverage-and-margin/")
+    attempt = Attempt.objects.get(pk=re.search(r"/attempts/(\d+)/", response["Location"]).group(1))
+    entry = attempt.items.select_related("question").get(
+        question__computation="l2_margin_loss_percent"
+    )
+    client.post(entry.get_absolute_url(), {"answer": f"{entry.solution.answer}%"})
+    html = main(client.get(entry.get_absolute_url()))
+    locked = html[html.index('<fieldset class="quiz-fieldset">') : html.index("</fieldset>")]
+    amount = re.sub(r"<[^>]+>", " ", locked[locked.index("Your answer") :])
+    assert "$" not in amount
+    assert amount.count("%") == 1
