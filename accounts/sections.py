@@ -15,8 +15,9 @@ READ_MARK = format_html('<span class="read-mark">{} Read</span>', icons.READ)
 
 
 class LessonProgressSection:
-    """A plain form that marks the lesson read (htmx posts it when the reader reaches
-    it), a link to that form on the shared page, or the words saying it is read."""
+    """A plain form that marks the lesson read when the learner presses its button
+    (nothing marks it by itself), a link to that form on the shared page, or the
+    words saying it is read."""
 
     def is_personal(self, request: HttpRequest) -> bool:
         # Someone with a session record may have read this lesson.

@@ -63,10 +63,11 @@ def progress(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def mark_read(request: HttpRequest, lesson_id: int) -> HttpResponse:
-    """Mark a lesson read: a plain form, posted by htmx when the reader reaches it.
+    """Mark a lesson read: a plain form, posted when the learner presses its button.
 
     The form is on the lesson page for a visitor with a record of their own; the
-    shared page links here for it instead (htmx fetches it, then posts it at once).
+    shared page links here for it instead (a click on the link with htmx fetches
+    it, and it posts itself at once).
     """
     lesson = get_object_or_404(Lesson.objects.published().select_related("level"), pk=lesson_id)
     read_url = reverse("progress:read", kwargs={"lesson_id": lesson.pk})

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_safe
 from core.page_cache import render_cached_page
 from lessons.models import Lesson, Level
 from lessons.registry import is_personal, lesson_marks, signposts_html
+from lessons.selectors import lesson_next_step, lesson_path
 
 
 def _levels_with_lessons():
@@ -130,17 +131,7 @@ def _lesson_context(kind: str, level_slug: str, lesson_slug: str) -> dict:
         level__slug=level_slug,
         slug=lesson_slug,
     )
-    # The whole path in order (a handful of rows), for previous and next links: the
-    # lessons of every level, or the strategies.
-    path = list(
-        Lesson.objects.published()
-        .filter(level__kind=kind)
-        .select_related("level")
-        .only(
-            "number", "slug", "title", "level__slug", "level__name", "level__position",
-            "level__kind",
-        )
-    )  # fmt: skip
+    path = lesson_path(kind=kind)
     index = next(i for i, item in enumerate(path) if item.pk == lesson.pk)
     trail = _trail(lesson.level)
     breadcrumbs = [
@@ -151,6 +142,7 @@ def _lesson_context(kind: str, level_slug: str, lesson_slug: str) -> dict:
     return {
         "lesson": lesson,
         "previous_lesson": path[index - 1] if index > 0 else None,
-        "next_lesson": path[index + 1] if index + 1 < len(path) else None,
+        # The last lesson of the track leads on to the Strategies.
+        "next_step": lesson_next_step(lesson=lesson, path=path),
         "breadcrumbs": breadcrumbs,
     }

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from lessons.selectors import lesson_next_step
 from quiz import checks, selectors, services
 from quiz.feedback import feedback_for, feedback_when_shown, question_context
 from quiz.forms import AnswerForm
@@ -230,6 +231,8 @@ def results(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "quiz": quiz,
             "rows": rows,
             "missed": attempt.total - attempt.correct,
+            # After a pass, on to what follows the lesson.
+            "next_step": lesson_next_step(lesson=quiz.lesson) if attempt.passed else None,
             "breadcrumbs": _crumbs(quiz, ("Results", None)),
         },
     )

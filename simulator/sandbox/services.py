@@ -65,13 +65,40 @@ class Scenario:
 
 @dataclass(frozen=True, slots=True)
 class PositionRow:
-    """One position's figures, ready for display."""
+    """One position's figures, ready for display.
+
+    The engine's state is the position at the mark, as if still open (the lessons'
+    figures read it so, at the liquidation price too). A liquidated isolated
+    position is shown closed instead: it lost its margin and nothing more (lesson 4;
+    past the bankruptcy price the insurance fund pays the rest), so its PnL is
+    minus the margin, its margin balance 0, and it has no maintenance margin or
+    ratio left."""
 
     spec: PositionSpec
     mode: Mode
     margin: Decimal
     state: PositionState
     status: str  # "safe", "at risk" or "liquidated"
+
+    @property
+    def closed(self) -> bool:
+        return self.state.liquidated and self.mode is Mode.ISOLATED
+
+    @property
+    def pnl(self) -> Decimal:
+        return -self.state.lost if self.closed else self.state.unrealized_pnl
+
+    @property
+    def margin_balance(self) -> Decimal:
+        return Decimal(0) if self.closed else self.state.margin_balance
+
+    @property
+    def maintenance_margin(self) -> Decimal | None:
+        return None if self.closed else self.state.maintenance_margin
+
+    @property
+    def margin_ratio(self) -> Decimal | None:
+        return None if self.closed else self.state.margin_ratio
 
 
 @dataclass(frozen=True, slots=True)

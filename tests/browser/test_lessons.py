@@ -34,6 +34,10 @@ def test_next_and_previous_lesson_links(page: Page, base_url):
     expect(page).to_have_url(base_url + LESSON_4_URL)
     page.get_by_role("link", name=re.compile("Previous lesson")).click()
     expect(page).to_have_url(base_url + "/learn/beginner/liquidation-and-maintenance-margin/")
+    # The last lesson of the track leads on to the Strategies (issue 27, item 12).
+    page.goto(base_url + "/learn/intermediate/hedging-in-cross-margin/")
+    page.get_by_role("link", name=re.compile("^Next section")).click()
+    expect(page).to_have_url(base_url + "/strategies/")
 
 
 def test_skip_link_moves_focus_to_main(page: Page, base_url):
@@ -46,15 +50,38 @@ def test_skip_link_moves_focus_to_main(page: Page, base_url):
     expect(page).to_have_url(re.compile("#main$"))
 
 
-def test_lesson_fits_a_360px_screen(page: Page, base_url):
+LESSON_2_URL = "/learn/beginner/leverage-and-margin/"
+LESSON_3_URL = "/learn/beginner/liquidation-and-maintenance-margin/"
+LESSON_10_URL = "/learn/intermediate/hedging-in-cross-margin/"
+
+
+@pytest.mark.parametrize("path", [LESSON_4_URL, LESSON_2_URL, LESSON_3_URL])
+def test_lesson_fits_a_360px_screen(page: Page, base_url, path):
     page.set_viewport_size({"width": 360, "height": 740})
-    page.goto(base_url + LESSON_4_URL)
+    page.goto(base_url + path)
     overflow = page.evaluate("document.documentElement.scrollWidth")
     assert overflow <= 360
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-js"])
+def test_lesson_3s_simulator_moves_btc_past_the_liquidation_price(browser, base_url, javascript):
+    context = browser.new_context(base_url=base_url, java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(LESSON_3_URL)
+    widget = page.locator("#lp-move")
+    expect(widget.locator(".lesson-widget-results")).to_contain_text("BTC −9%: 54,600.00")
+    widget.get_by_label(re.compile("^BTC's move")).fill("-10")
+    if not javascript:
+        widget.get_by_role("button", name="Show the outcome").click()
+    results = page.locator("#lp-move .lesson-widget-results")
+    expect(results).to_contain_text("Isolated: BTC long liquidated, you lose $600.00")
+    context.close()
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", ["/", "/learn/", LESSON_4_URL])
+@pytest.mark.parametrize(
+    "path", ["/", "/learn/", LESSON_4_URL, LESSON_2_URL, LESSON_3_URL, LESSON_10_URL]
+)
 def test_pages_have_no_accessibility_violations(page: Page, base_url, path, scheme):
     page.emulate_media(color_scheme=scheme)
     page.goto(base_url + path)

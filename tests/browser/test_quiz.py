@@ -82,6 +82,10 @@ def test_take_the_margin_quiz_with_javascript(page: Page, base_url):
     expect(page.get_by_role("region", name="Test your understanding")).to_contain_text(
         "Your best score so far: 90%"
     )
+    # A pass leads on: lesson 4 ends the Beginner level (issue 27, item 12).
+    page.go_back()
+    page.get_by_role("link", name=re.compile("^Next level: Intermediate")).click()
+    expect(page).to_have_url(base_url + "/learn/intermediate/mark-price/")
 
 
 def test_take_the_margin_quiz_without_javascript(browser, base_url):

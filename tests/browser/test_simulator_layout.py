@@ -6,6 +6,8 @@ Narrower: the polite live region is also a summary bar stuck to the top, and the
 browser scrolls focused fields clear of it (scroll-padding).
 """
 
+import re
+
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
@@ -142,3 +144,52 @@ def test_the_layout_has_no_accessibility_violations(page: Page, base_url, viewpo
     type_btc_move(page, "-5%")
     expect(page.locator("#simulator-status")).to_have_text(AFTER)
     assert_accessible(page)
+
+
+# Issue 27, item 3: the positions' key columns (margin, liquidation price, distance to
+# it) in view with no sideways scrolling, beside the form at 1280 px and on a phone,
+# where they come within two screens of the results' summary, one link away from the top.
+KEY_COLUMNS = ("Margin", "Liquidation price", "Distance to liquidation")
+
+
+def assert_key_columns_fit(page: Page) -> None:
+    results = box(page.locator("#results"))
+    for table in page.locator(".positions-table").all():
+        region = table.locator("xpath=..")
+        assert region.evaluate("e => e.scrollWidth <= e.clientWidth"), box(table)
+        for name in KEY_COLUMNS:
+            cell = box(table.get_by_role("columnheader", name=name, exact=True))
+            assert cell["x"] + cell["width"] <= results["x"] + results["width"] + 0.5, name
+        liquidation = table.locator("tbody tr").first.locator("td").nth(1)
+        liquidation.scroll_into_view_if_needed()
+        assert_in_viewport(page, liquidation)
+
+
+def test_wide_screen_shows_the_positions_key_columns_without_sideways_scrolling(
+    page: Page, base_url
+):
+    page.set_viewport_size(WIDE)
+    page.goto(base_url + LESSON_4)
+    expect(page.locator(SUMMARY)).to_contain_text(BEFORE)
+    assert_key_columns_fit(page)
+    expect(page.locator(".positions-table").first.locator("tbody tr").first).to_contain_text(
+        "54,271.36"
+    )
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-js"])
+def test_a_phone_reaches_the_positions_within_two_screens_of_the_summary(
+    browser, base_url, javascript
+):
+    context = browser.new_context(base_url=base_url, viewport=PHONE, java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(LESSON_4)
+    page.get_by_role("link", name="Skip to the results").click()
+    expect(page).to_have_url(re.compile("#results$"))
+    summary = box(page.locator(SUMMARY))
+    assert -1 <= summary["y"] < PHONE["height"]  # the link brought the results on screen
+    first = box(page.locator(".positions-table").first)
+    assert first["y"] - summary["y"] <= 2 * PHONE["height"]
+    assert_key_columns_fit(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    context.close()

@@ -106,6 +106,25 @@ def test_previous_and_next_links_follow_the_path(client):
     assert 'rel="prev"' not in first
 
 
+def test_the_last_lesson_of_a_level_leads_to_the_next_level_and_lesson_10_to_the_strategies(
+    client,
+):
+    # Issue 27, item 12: lesson 10 led nowhere.
+    def pager(url: str) -> str:
+        html = client.get(url).content.decode()
+        return re.sub(r"\s+", " ", html[html.index('class="lesson-pager"') :])
+
+    lesson_4 = pager(LESSON_4_URL)
+    assert 'rel="next" href="/learn/intermediate/mark-price/"' in lesson_4
+    assert "Next level: Intermediate</span> Mark Price" in lesson_4
+    lesson_10 = pager("/learn/intermediate/hedging-in-cross-margin/")
+    assert 'rel="next" href="/strategies/"' in lesson_10
+    assert '<span class="lesson-pager-label">Next section</span> Strategies</a>' in lesson_10
+    assert "Next lesson" in pager("/learn/beginner/leverage-and-margin/")
+    last_strategy = pager("/strategies/scaling-in/")
+    assert 'rel="next"' not in last_strategy
+
+
 def test_unpublished_lesson_is_not_found(client, lesson_4):
     lesson_4.is_published = False
     lesson_4.save()

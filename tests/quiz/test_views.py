@@ -564,3 +564,55 @@ def test_the_learn_page_shows_a_visitors_best_scores_and_no_one_elses(client, ma
     assert "Your best quiz score: 80%" in card
     assert html.count("Your best quiz score") == 1
     assert "Your best quiz score" not in stranger.get("/learn/").content.decode()
+
+
+@pytest.mark.parametrize("prefix", ["$", ""])
+def test_a_locked_numeric_answer_shows_its_number_once_with_its_unit_once(
+    client, margin_quiz, prefix
+):
+    # Issue 27, item 9: typed as "$850,000" it read "$ $850,000".
+    attempt = start(client)
+    entry = item(attempt, number_of(attempt, Question.Kind.NUMERIC))
+    client.post(entry.get_absolute_url(), {"answer": f"{prefix}{entry.solution.answer:,.2f}"})
+    html = main(client.get(entry.get_absolute_url()))
+    locked = html[html.index('<fieldset class="quiz-fieldset">') : html.index("</fieldset>")]
+    locked = locked[locked.index("Your answer") :]
+    shown = re.search(r'<input[^>]*id="answer"[^>]*value="([^"]*)"', locked).group(1)
+    assert shown == f"{entry.solution.answer:,.2f}"  # as typed, its own $ taken out
+    assert re.sub(r"<[^>]+>", " ", locked).count("$") == 1  # the unit beside it
+
+
+def test_a_passed_quiz_leads_on_to_the_next_lesson(client, margin_quiz):
+    # Issue 27, item 12: the results had no way on. Lesson 4 ends the Beginner level.
+    attempt = start(client)
+    answer_all(client, attempt, wrong={2, 5})
+    html = main(client.get(attempt.get_results_url()))
+    assert "You passed" in html
+    link = re.search(r'<p class="quiz-next"><a [^>]*href="([^"]+)">([^<]+)</a>', html)
+    assert link.groups() == (
+        "/learn/intermediate/mark-price/",
+        "Next level: Intermediate: Mark Price, Index Price and Last Price",
+    )
+
+
+def test_a_failed_quiz_offers_the_retry_not_the_next_lesson(client, margin_quiz):
+    attempt = start(client)
+    answer_all(client, attempt, wrong={1, 2, 3, 4, 5})
+    html = main(client.get(attempt.get_results_url()))
+    assert "Not a pass" in html
+    assert "quiz-next" not in html
+    assert '<button type="submit" class="btn btn-primary">Retry the ones I missed</button>' in html
+
+
+def test_a_locked_percentage_answer_shows_its_percent_sign_not_a_dollar(client):
+    response = client.post("/quiz/leverage-and-margin/")
+    attempt = Attempt.objects.get(pk=re.search(r"/attempts/(\d+)/", response["Location"]).group(1))
+    entry = attempt.items.select_related("question").get(
+        question__computation="l2_margin_loss_percent"
+    )
+    client.post(entry.get_absolute_url(), {"answer": f"{entry.solution.answer}%"})
+    html = main(client.get(entry.get_absolute_url()))
+    locked = html[html.index('<fieldset class="quiz-fieldset">') : html.index("</fieldset>")]
+    amount = re.sub(r"<[^>]+>", " ", locked[locked.index("Your answer") :])
+    assert "$" not in amount
+    assert amount.count("%") == 1
