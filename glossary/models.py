@@ -20,7 +20,9 @@ class Term(LoadedFromContent):
     """A glossary entry: content/glossary.yaml, or made in the admin."""
 
     slug = models.SlugField(max_length=80, unique=True)
-    term = models.CharField(max_length=80, unique=True)
+    term = models.CharField(
+        max_length=80, unique=True, error_messages={"unique": "Another term has this name."}
+    )
     definition = models.CharField(
         max_length=300, help_text="One sentence, shown in the lessons' popovers and the index."
     )

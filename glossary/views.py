@@ -6,7 +6,10 @@ from django.views.decorators.http import require_safe
 
 from core.page_cache import render_cached_page
 from glossary import hooks
+from glossary.models import Term
 from glossary.selectors import term_get, term_list
+
+SLUG_LENGTH = Term._meta.get_field("slug").max_length
 
 
 # Both pages are the same for everyone: from the page cache, which saving a term clears.
@@ -27,6 +30,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def term_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    if len(slug) > SLUG_LENGTH:  # no such term, and too long for a cache key
+        raise Http404("No such term in the glossary.")
+
     def build_context() -> dict:
         term = term_get(slug=slug)
         if term is None:
