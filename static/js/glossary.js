@@ -18,7 +18,8 @@
     popover.hidden = true;
     popover.addEventListener("mouseenter", () => clearTimeout(hideTimer));
     popover.addEventListener("mouseleave", () => hideSoon());
-    document.body.append(popover);
+    // Inside the page's main landmark, with the text it explains.
+    (document.querySelector("main") || document.body).append(popover);
   };
 
   const definitionOf = (link) => {
@@ -33,8 +34,10 @@
     const width = document.documentElement.clientWidth;
     popover.style.maxWidth = `${Math.min(24 * 16, width - 2 * MARGIN)}px`;
     const left = Math.max(MARGIN, Math.min(line.left, width - popover.offsetWidth - MARGIN));
-    popover.style.left = `${left + window.scrollX}px`;
-    popover.style.top = `${line.bottom + window.scrollY + GAP}px`;
+    // Coordinates from the box the popover is positioned in.
+    const origin = (popover.offsetParent || document.body).getBoundingClientRect();
+    popover.style.left = `${left - origin.left}px`;
+    popover.style.top = `${line.bottom - origin.top + GAP}px`;
   };
 
   const show = (link) => {
