@@ -96,6 +96,16 @@ def test_a_passage_opted_out_is_not_linked():
     assert linked(text) == ["margin"]
 
 
+def test_a_list_item_or_an_html_table_opted_out_is_not_linked():
+    text = (
+        "- the mark price\n{: .no-glossary }\n\n"
+        '<table class="no-glossary"><tr><td>margin</td></tr></table>\n\n'
+        "Then margin."
+    )
+    assert linked(text) == ["margin"]
+    assert linked("- the mark price") == ["mark price"]
+
+
 def test_where_the_text_defines_it_in_bold_it_is_not_linked_nor_later_in_that_section():
     text = (
         "The **mark price** is defined here; the mark price is not linked again.\n\n"
