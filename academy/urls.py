@@ -14,6 +14,7 @@ urlpatterns = [
     path("", lesson_views.home, name="home"),
     path("learn/", include("lessons.urls")),
     path("strategies/", include(lesson_urls.strategies)),
+    path("glossary/", include("glossary.urls")),
     path("quiz/", include("quiz.urls")),
     path("simulator/", include("simulator.urls")),
     path("tools/", include("simulator.tools.urls")),

@@ -205,6 +205,28 @@ class ContentRun:
         return True
 
     @staticmethod
+    def unchanged_since_loaded(row: Any, snapshot: Mapping[str, Any]) -> bool:
+        """Whether `row` (its values as `snapshot`) is as the last load left it."""
+        return bool(row.content_hash) and digest(snapshot) == row.content_hash
+
+    def duplicate_keys(self, path: Path, text: str, *, what: str) -> None:
+        """YAML keeps the last of two equal keys without a word; say so instead."""
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if not isinstance(node, yaml.MappingNode):
+            return
+        seen: dict[str, int] = {}
+        for key, _ in node.value:
+            line = key.start_mark.line + 1
+            if key.value in seen:
+                self.problem(
+                    path,
+                    key.value,
+                    f"is given twice (lines {seen[key.value]} and {line}); "
+                    f"each {what} needs its own slug",
+                )
+            seen.setdefault(key.value, line)
+
+    @staticmethod
     def stamp(row: Any, snapshot: Mapping[str, Any]) -> None:
         """Remember what was loaded into `row` (its values as now stored)."""
         row.content_hash = digest(snapshot)

@@ -13,7 +13,13 @@ import pydantic
 from django.core.exceptions import ValidationError
 
 from core.content import ContentRun, split_front_matter
+from core.page_cache import clear_page_cache
+from glossary.content import FILE_NAME as GLOSSARY_FILE
+from glossary.content import read_glossary
+from glossary.selectors import term_linkables
 from lessons.models import RENDERED_FIELDS, Lesson, Level
+from lessons.rendering import stored_fields
+from lessons.selectors import lesson_slug_problems
 
 LEVEL_FILE = "_level.yaml"
 
@@ -99,6 +105,29 @@ def load_lessons(run: ContentRun) -> None:
     for lesson in Lesson.objects.all():
         if lesson.render_body():
             lesson.save(update_fields=RENDERED_FIELDS)
+    _check_glossary_lessons(run)
+
+
+def _check_glossary_lessons(run: ContentRun) -> None:
+    """The lessons each glossary term names must exist (the glossary loads first)."""
+    terms = read_glossary(ContentRun(run.root))  # its own mistakes are reported by its loader
+    for slug, spec in (terms or {}).items():
+        for message in lesson_slug_problems(spec.lessons):
+            run.problem(run.root / GLOSSARY_FILE, f"{slug}, lessons", message)
+
+
+def relink_lessons(**kwargs) -> None:
+    """Render every lesson again with the glossary as it is now, storing those whose HTML
+    changed (glossary.hooks.terms_changed: the terms they link are in their stored HTML)."""
+    terms = term_linkables()
+    changed = False
+    for lesson in Lesson.objects.only("pk", "slug", "body", *RENDERED_FIELDS):
+        fields = stored_fields(lesson.body, lesson_slug=lesson.slug, terms=terms)
+        if any(getattr(lesson, name) != value for name, value in fields.items()):
+            Lesson.objects.filter(pk=lesson.pk).update(**fields)
+            changed = True
+    if changed:
+        clear_page_cache()
 
 
 def _load_level(run: ContentRun, folder: Path) -> Level | None:

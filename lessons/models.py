@@ -124,7 +124,7 @@ class Lesson(LoadedFromContent):
         body by this renderer; whether it did."""
         if self.rendered_hash == source_hash(self.body):
             return False
-        for name, value in stored_fields(self.body).items():
+        for name, value in stored_fields(self.body, lesson_slug=self.slug).items():
             setattr(self, name, value)
         self.__dict__.pop("rendered", None)
         return True

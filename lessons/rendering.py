@@ -1,8 +1,8 @@
 """Markdown to safe HTML for lesson bodies.
 
-Editors write Markdown in the admin; the HTML it produces is passed through
-an allowlist sanitizer (nh3) before it reaches a page, so a `<script>` or an
-`onclick` an editor types is dropped.
+Editors write Markdown in the admin; core.markdown turns it into HTML through
+an allowlist sanitizer (nh3), so a `<script>` or an `onclick` an editor types
+is dropped. A stored body also has its glossary terms linked (glossary.linking).
 
 A lesson keeps its body rendered in its row (`stored_fields`, on save and on
 load), so no page converts Markdown. The embed lines are kept in that HTML as
@@ -16,42 +16,25 @@ import hashlib
 import html as html_lib
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-import markdown
 import nh3
 from django.core.cache import cache
 
+from core.markdown import to_safe_html
+from glossary.linking import Linkable, link_terms
+from glossary.selectors import term_linkables
 from lessons.registry import EMBED_LINE, Embed, find_embeds
 
 # Bump when the pipeline changes, so old cached HTML is not reused.
-RENDERER_VERSION = "4"
+RENDERER_VERSION = "5"
 WORDS_PER_MINUTE = 200
 # An embed line ([[simulator ...]], see lessons.registry) becomes this paragraph,
 # where the page puts the embed.
 EMBED_MARKER = "embed-placeholder-{}-7f3a"
 EMBED_PARAGRAPH = re.compile(r"<p>embed-placeholder-(\d+)-7f3a</p>")
 CACHE_SECONDS = 60 * 60 * 24
-
-MARKDOWN_EXTENSIONS = ["tables", "attr_list", "admonition", "toc", "sane_lists"]
-ALLOWED_TAGS = {
-    "a", "abbr", "blockquote", "br", "caption", "code", "div", "em", "h2", "h3", "h4",
-    "hr", "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th",
-    "thead", "tr", "ul",
-}  # fmt: skip
-ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "abbr": {"title"},
-    "h2": {"id"},
-    "h3": {"id"},
-    "h4": {"id"},
-    "th": {"scope", "colspan", "rowspan"},
-    "td": {"colspan", "rowspan"},
-}
-ALLOWED_CLASSES = {
-    "div": {"admonition", "note", "tip", "warning", "example", "table-responsive"},
-    "p": {"admonition-title"},
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,11 +78,15 @@ def render_markdown(text: str) -> RenderedBody:
     return rendered
 
 
-def stored_fields(text: str) -> dict[str, object]:
-    """Markdown `text` rendered, as a row keeps it (lessons.models.Lesson's fields)."""
+def stored_fields(
+    text: str, *, lesson_slug: str | None = None, terms: Sequence[Linkable] | None = None
+) -> dict[str, object]:
+    """Markdown `text` rendered, as a row keeps it (lessons.models.Lesson's fields), with
+    the glossary's `terms` (default: every term) linked, as the lesson `lesson_slug`."""
     rendered = _render(text)
+    terms = term_linkables() if terms is None else terms
     return {
-        "body_html": rendered.html,
+        "body_html": link_terms(rendered.html, terms, lesson_slug=lesson_slug),
         "headings": _headings_data(rendered.headings),
         "reading_minutes": rendered.reading_minutes,
         "rendered_hash": source_hash(text),
@@ -124,20 +111,12 @@ def _render(text: str) -> RenderedBody:
     embeds, _ = find_embeds(text)  # mistakes are the author's form errors, not the reader's
     numbers = iter(embed.number for embed in embeds)
     text = EMBED_LINE.sub(lambda match: f"\n\n{EMBED_MARKER.format(next(numbers))}\n\n", text)
-    converter = markdown.Markdown(extensions=MARKDOWN_EXTENSIONS)
-    html = nh3.clean(
-        converter.convert(text),
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        allowed_classes=ALLOWED_CLASSES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel=None,  # links open in place; nothing here uses target=_blank
-    )
+    html, toc_tokens = to_safe_html(text)
     words = len(nh3.clean(EMBED_PARAGRAPH.sub("", html), tags=set()).split())
     return RenderedBody(
         html=html,
         embeds=tuple(embeds),
-        headings=_headings(converter.toc_tokens),
+        headings=_headings(toc_tokens),
         reading_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)),
     )
 

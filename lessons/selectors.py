@@ -1,5 +1,8 @@
-"""What the lesson pages and the quiz's results read about the path through the lessons."""
+"""What others read about the lessons: the path through them (the lesson pages, the
+quiz's results) and what the glossary asks (glossary.hooks, registered in
+LessonsConfig.ready)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lessons.models import Lesson, Level
@@ -48,3 +51,15 @@ def lesson_next_step(*, lesson: Lesson, path: list[Lesson] | None = None) -> Nex
     if strategies is None:
         return None
     return NextStep(label="Next section", title=strategies.name, url=strategies.get_absolute_url())
+
+
+def lesson_slug_problems(slugs: Sequence[str]) -> list[str]:
+    """A message for each slug that names no lesson."""
+    known = set(Lesson.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    return [f"there is no lesson “{slug}”" for slug in dict.fromkeys(slugs) if slug not in known]
+
+
+def lesson_links(slugs: Sequence[str]) -> list[tuple[str, str]]:
+    """(title, address) of the published lessons among `slugs`, in course order."""
+    lessons = Lesson.objects.published().filter(slug__in=slugs).select_related("level")
+    return [(lesson.title, lesson.get_absolute_url()) for lesson in lessons]

@@ -13,7 +13,7 @@ class SearchConfig(AppConfig):
         # After every other loader: the index is built from what they loaded.
         register_loader(name="search", order=90, load=lambda run: index_rebuild())
         # An admin edit of what the index holds rebuilds it once the edit is saved.
-        for model_name in ["lessons.Level", "lessons.Lesson"]:
+        for model_name in ["lessons.Level", "lessons.Lesson", "glossary.Term"]:
             for signal in (post_save, post_delete):
                 signal.connect(
                     index_rebuild_on_commit, sender=model_name, dispatch_uid=f"search-{model_name}"

@@ -8,6 +8,7 @@ from html import unescape
 from django.urls import reverse
 from django.utils.html import strip_tags
 
+from glossary.models import Term
 from lessons.models import Lesson, Level
 
 
@@ -37,6 +38,19 @@ def lesson_documents() -> Iterator[Document]:
             place=lesson.level.name if strategy else f"{lesson.level.name}, lesson {lesson.number}",
             url=lesson.get_absolute_url(),
             text=f"{lesson.summary} {plain(lesson.body_html)}",
+        )
+
+
+def term_documents() -> Iterator[Document]:
+    for term in Term.objects.order_by("term"):
+        names = [*term.synonyms, *term.venue_names.values()]
+        yield Document(
+            kind="term",
+            title=term.term,
+            place="Glossary",
+            url=term.get_absolute_url(),
+            text=f"{term.definition} {plain(term.explanation_html)}",
+            terms=", ".join(names),
         )
 
 
@@ -95,4 +109,4 @@ def tool_documents() -> Iterator[Document]:
         )
 
 
-SOURCES = (lesson_documents, tool_documents)
+SOURCES = (lesson_documents, term_documents, tool_documents)

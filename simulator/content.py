@@ -9,11 +9,9 @@ file names it: "two-isolated, position 1, leverage: Leverage must be at most 125
 
 import re
 from decimal import Decimal
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pydantic
-import yaml
 from django.http import QueryDict
 from pydantic_core import PydanticCustomError
 
@@ -124,24 +122,6 @@ def _form_problems(preset: PresetSchema, forms: SimulatorForms) -> list[tuple[st
     return problems
 
 
-def _duplicate_slugs(run: ContentRun, path: Path, text: str, what: str = "preset") -> None:
-    """YAML keeps the last of two equal keys without a word; say so instead."""
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
-    if not isinstance(node, yaml.MappingNode):
-        return
-    seen: dict[str, int] = {}
-    for key, _ in node.value:
-        line = key.start_mark.line + 1
-        if key.value in seen:
-            run.problem(
-                path,
-                key.value,
-                f"is given twice (lines {seen[key.value]} and {line}); "
-                f"each {what} needs its own slug",
-            )
-        seen.setdefault(key.value, line)
-
-
 def snapshot(preset: Preset) -> dict[str, Any]:
     return {"title": preset.title, "order": preset.order, "data": preset.data}
 
@@ -154,7 +134,7 @@ def load_presets(run: ContentRun) -> None:
     content = run.read_yaml(path, text)
     if content is None:
         return
-    _duplicate_slugs(run, path, text)
+    run.duplicate_keys(path, text, what="preset")
     if not isinstance(content, dict):
         run.problem(path, "", "must map each preset's slug to its scenario")
         return
@@ -240,7 +220,7 @@ def load_paths(run: ContentRun) -> None:
     content = run.read_yaml(path, text)
     if content is None:
         return
-    _duplicate_slugs(run, path, text, what="path")
+    run.duplicate_keys(path, text, what="path")
     if not isinstance(content, dict):
         run.problem(path, "", "must map each path's slug to its moves")
         return

@@ -27,6 +27,8 @@ ADDRESSES = [
         "lessons.views",
         200,
     ),
+    ("glossary:index", {}, "/glossary/", "glossary.views", 200),
+    ("glossary:term", {"slug": "mark-price"}, "/glossary/mark-price/", "glossary.views", 200),
     ("quiz:index", {}, "/quiz/", "quiz.views", 200),
     ("quiz:history", {}, "/quiz/history/", "quiz.views", 200),
     ("quiz:check", {"question_id": 99999}, "/quiz/checks/99999/", "quiz.views", 404),

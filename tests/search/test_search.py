@@ -18,9 +18,12 @@ def titles(query: str) -> list[str]:
     return [hit.entry.title for hit in entry_search(query=query).hits]
 
 
-def test_the_index_holds_every_published_lesson_strategy_and_tool():
+def test_the_index_holds_every_published_lesson_strategy_term_and_tool():
+    from glossary.models import Term
+
     lessons = Lesson.objects.published().count()
-    assert Entry.objects.exclude(kind="tool").count() == lessons
+    assert Entry.objects.filter(kind__in=["lesson", "strategy"]).count() == lessons
+    assert Entry.objects.filter(kind="term").count() == Term.objects.count() >= 60
     assert Entry.objects.filter(kind="tool").count() == 6
 
 
@@ -34,6 +37,8 @@ def test_the_index_holds_every_published_lesson_strategy_and_tool():
         ("liquidation calculator", "Liquidation price"),
         ("check my position", "Check my position"),
         ("hedged pair", None),  # a strategy: its title names it
+        ("bankruptcy price", "Bankruptcy price"),  # a glossary term
+        ("risk limit", None),  # Bybit's name for a tier: the term's other names
         ("liquid", None),  # a prefix, as typed so far
     ],
 )
