@@ -184,3 +184,34 @@ def test_hostile_answers(client, values, name, htmx):
     headers = HTMX if htmx else {}
     response = client.post(f"/quiz/checks/{question.pk}/", data, headers=headers)
     assert_clear(response, expect="There is a problem")
+
+
+def test_every_check_is_answered_with_and_without_javascript():
+    """Each lesson's checks: the shared page holds no answer; a post without JavaScript
+    comes back to the check with its verdict; with htmx the verdict replaces the form."""
+    from quiz.checks import check_item
+
+    for lesson in Lesson.objects.published().filter(level__kind="track"):
+        for question in lesson_checks(lesson):
+            url = f"/quiz/checks/{question.pk}/"
+            shared = Client().get(lesson.get_absolute_url()).content.decode()
+            part = shared[shared.index(f'id="check-{question.pk}"') :][:3000]
+            assert "Right answer" not in part and "is-right" not in part, lesson.title
+            if question.is_numeric:
+                data = {f"check-{question.pk}-answer": str(check_item(question).solution.answer)}
+            else:
+                data = form_data(question, right=True)
+            no_js = Client()
+            back = no_js.post(url, data)
+            assert back.status_code == 302, (lesson.title, back.content[:300])
+            page = no_js.get(back["Location"]).content.decode()
+            assert "Correct" in page[page.index(f'id="check-{question.pk}"') :][:3000]
+            htmx = Client()
+            answered = htmx.post(
+                url,
+                form_data(question, right=False)
+                if not question.is_numeric
+                else {f"check-{question.pk}-answer": "1"},
+                headers=HTMX,
+            )
+            assert answered.status_code == 200 and "Not quite" in answered.content.decode()
