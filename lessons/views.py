@@ -29,8 +29,21 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         key="home",
         template_name="lessons/home.html",
-        build_context=lambda: {"level": _levels_with_lessons().filter(kind=TRACK).first()},
+        build_context=_home_context,
     )
+
+
+def _home_context() -> dict:
+    # The map of the academy: every level from the database, so a new one (an
+    # Advanced level, say) appears here by itself. Nothing personal: a shared page.
+    levels = list(_levels_with_lessons())
+    tracks = [level for level in levels if level.kind == TRACK]
+    first_lesson = next((lesson for level in tracks for lesson in level.lessons.all()), None)
+    return {
+        "tracks": tracks,
+        "strategies": next((level for level in levels if level.kind == STRATEGIES), None),
+        "first_lesson": first_lesson,
+    }
 
 
 @require_safe
