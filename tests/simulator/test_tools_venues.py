@@ -62,8 +62,8 @@ def engine_figures(venue) -> list[str]:
     marks = {"ETH": D(3000)}
     state = evaluate(account, marks).positions[0]
     return [
-        price(liquidation_price(account, 0, marks)),
-        percent(state.distance_to_liquidation),
+        f"{price(liquidation_price(account, 0, marks))} "
+        f"{percent(state.distance_to_liquidation)} from the mark",
         price(bankruptcy_price(account, 0, marks)),
     ]
 
