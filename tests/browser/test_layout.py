@@ -129,6 +129,14 @@ def test_no_page_scrolls_sideways_on_a_phone(page: Page, base_url, url):
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
+@pytest.mark.parametrize("width", [320, 360])
+def test_the_brand_and_the_menu_fit_the_narrowest_screens(page: Page, base_url, width):
+    page.set_viewport_size({"width": width, "height": 640})
+    page.goto(base_url + "/tools/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_in_viewport(page, main_nav(page).locator("summary"))
+
+
 TOO_WIDE = """() => [...document.querySelectorAll(
     '.lesson-widget .table-responsive, .results .table-responsive')]
   .filter(region => region.querySelector('.tool-figures, .venues-table, .compare-table'))
