@@ -269,7 +269,9 @@ def test_chart_labels_are_readable_and_inside_the_chart(page: Page, base_url, ur
 
 @pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["wide", "phone"])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("url", ["/", LIQUIDATION, POSITION_SIZE, PNL, REPLAY])
+@pytest.mark.parametrize(
+    "url", ["/", LESSON_4_URL, SIMULATOR, LIQUIDATION, POSITION_SIZE, PNL, REPLAY]
+)
 def test_changed_pages_have_no_accessibility_violations(
     page: Page, base_url, url, scheme, viewport
 ):
