@@ -26,10 +26,6 @@ STRATEGIES = Level.Kind.STRATEGIES
 # Home, Learn and level pages are the same for everyone: they are served from
 # the page cache, which saving a lesson or level clears. A returning visitor (a record of
 # their own) gets home and Learn rendered for them, with where to continue on top.
-def _home_context() -> dict:
-    return {"level": _levels_with_lessons().filter(kind=TRACK).first()}
-
-
 def _signposts(request: HttpRequest) -> dict:
     return {"signposts": mark_safe(signposts_html(request))}  # noqa: S308 (rendered templates)
 
@@ -42,6 +38,19 @@ def home(request: HttpRequest) -> HttpResponse:
     return render_cached_page(
         request, key="home", template_name="lessons/home.html", build_context=_home_context
     )
+
+
+def _home_context() -> dict:
+    # The map of the academy: every level from the database, so a new one (an
+    # Advanced level, say) appears here by itself. Nothing personal: a shared page.
+    levels = list(_levels_with_lessons())
+    tracks = [level for level in levels if level.kind == TRACK]
+    first_lesson = next((lesson for level in tracks for lesson in level.lessons.all()), None)
+    return {
+        "tracks": tracks,
+        "strategies": next((level for level in levels if level.kind == STRATEGIES), None),
+        "first_lesson": first_lesson,
+    }
 
 
 @require_safe

@@ -12,8 +12,15 @@ from core import numbers
 from simulator.engine import EquityCurve
 
 WIDTH, HEIGHT = 640, 320
-LEFT, RIGHT, TOP, BOTTOM = 76, 16, 16, 44
+# The labels' font grows in the viewBox as the chart shrinks, so that it stays 12 px
+# or more on a phone (`.chart-label` in academy.scss), up to LABEL_FONT_MAX units. The
+# margins hold labels of that size: the amounts sit inside the plot, above their
+# grid lines, and the prices below it.
+LABEL_FONT_MAX = 26
+LEFT, RIGHT, TOP, BOTTOM = 4, 4, LABEL_FONT_MAX + 6, LABEL_FONT_MAX + 12
+LABEL_GAP = 5  # between a label and its line or the plot's edge
 MOVES = [-100, -75, -50, -25, 0, 25, 50]
+MINOR_MOVES = {-75, -25, 25}  # their labels give way on narrow charts
 
 
 # Coordinates are formatted here, once: templates would localize every float.
@@ -37,6 +44,23 @@ class Series:
 class Tick:
     position: str
     label: str
+    anchor: str = "middle"  # an x label at either edge of the plot ends there: "start", "end"
+    minor: bool = False  # a label left out where the chart is narrow
+
+
+def _x_ticks(positions: list[tuple[float, str, bool]]) -> tuple[Tick, ...]:
+    """x labels kept inside the viewBox: one at the plot's left edge starts there, one
+    near its right edge ends there, the others are centred on their tick."""
+    right = WIDTH - RIGHT
+    ticks = []
+    for x, label, minor in positions:
+        anchor = "middle"
+        if x - LEFT < LABEL_FONT_MAX * 2:
+            anchor, x = "start", max(x, LEFT)
+        elif right - x < LABEL_FONT_MAX * 2:
+            anchor, x = "end", min(x, right)
+        ticks.append(Tick(f"{x:.1f}", label, anchor, minor))
+    return tuple(ticks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +77,8 @@ class Chart:
     right_edge: int = WIDTH - RIGHT
     top: int = TOP
     bottom_edge: int = HEIGHT - BOTTOM
-    y_label_x: int = LEFT - 8
-    x_label_y: int = HEIGHT - BOTTOM + 18
+    y_label_x: int = LEFT + LABEL_GAP
+    x_label_y: int = HEIGHT - BOTTOM + LABEL_GAP
 
 
 def _nice_step(span: float) -> float:
@@ -122,9 +146,15 @@ def build_chart(
     while value <= y_max + step / 2:
         y_ticks.append(Tick(y(value), _money_label(value)))
         value += step
-    x_ticks = tuple(
-        Tick(x(float(reference) * (1 + move / 100)), f"{move:+d}%" if move else "entry")
-        for move in MOVES
+    x_ticks = _x_ticks(
+        [
+            (
+                float(x(float(reference) * (1 + move / 100))),
+                f"{move:+d}%" if move else "entry",
+                move in MINOR_MOVES,
+            )
+            for move in MOVES
+        ]
     )
     return Chart(
         symbol=symbol,
@@ -161,8 +191,8 @@ class ReplayChart:
     right_edge: int = WIDTH - RIGHT
     top: int = TOP
     bottom_edge: int = HEIGHT - BOTTOM
-    y_label_x: int = LEFT - 8
-    x_label_y: int = HEIGHT - BOTTOM + 18
+    y_label_x: int = LEFT + LABEL_GAP
+    x_label_y: int = HEIGHT - BOTTOM + LABEL_GAP
 
     def x(self, hours: Decimal | float) -> str:
         plot_w = WIDTH - LEFT - RIGHT
@@ -212,6 +242,9 @@ def replay_chart(*, series: list, names: tuple[str, ...]) -> ReplayChart:
     x_ticks = []
     hour = 0.0
     while hour <= end + x_step / 100:
-        x_ticks.append(Tick(chart.x(hour), f"{hour:,.10g}h"))
+        # Every other label gives way on a narrow chart.
+        x_ticks.append((float(chart.x(hour)), f"{hour:,.10g}h", len(x_ticks) % 2 == 1))
         hour += x_step
-    return ReplayChart(series=tuple(drawn), x_ticks=tuple(x_ticks), y_ticks=tuple(y_ticks), end=end)
+    return ReplayChart(
+        series=tuple(drawn), x_ticks=_x_ticks(x_ticks), y_ticks=tuple(y_ticks), end=end
+    )

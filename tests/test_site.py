@@ -92,7 +92,8 @@ def test_the_navigation_marks_the_section_the_address_belongs_to(client, url, cu
     html = client.get(url).content.decode()
     nav = html[html.index('aria-label="Main"') : html.index("</nav>")]
     marked = re.findall(r'aria-current="page">([^<]+)</a>', nav)
-    assert marked == ([current] if current else [])
+    # The links are there twice, in the wide screen's row and the phone's menu.
+    assert marked == ([current] * 2 if current else [])
 
 
 def test_personal_pages_are_private_to_shared_caches(client):

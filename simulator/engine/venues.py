@@ -156,7 +156,7 @@ _BINANCE_AS_OF = "about mid-2024"
 
 BINANCE = Venue(
     key="binance",
-    name="Binance USDⓈ-M",
+    name="Binance USDS-M",
     maker_fee=D("0.0002"),
     taker_fee=D("0.0005"),
     # Binance's old page: "a liquidation fee (0.3% on BTC/USDT perpetual contract; 0.5% on

@@ -41,6 +41,7 @@ from simulator.tools.calculators import (
     pnl_compute,
     position_size_compute,
 )
+from simulator.tools.comparison import VenueRow, venues_compare
 
 MAX_FEE = Decimal(1)  # percent of the trade's value
 MAX_FUNDING = Decimal(5)  # percent per interval, either way
@@ -278,7 +279,10 @@ class ToolForm(forms.Form):
         """The calculator's address for what was typed: its fields in form order."""
         if not self.is_bound:
             return reverse(self.page_name)
-        fields = [(name, self.data[name]) for name in self.fields if self.data.get(name)]
+        return self._address(self.data)
+
+    def _address(self, data: Mapping[str, str]) -> str:
+        fields = [(name, data[name]) for name in self.fields if data.get(name)]
         return reverse(self.page_name) + "?" + urlencode(fields)
 
 
@@ -288,6 +292,7 @@ def _fraction(value: Decimal | None) -> Decimal:
 
 class LiquidationForm(ToolForm):
     page_name = "tools:liquidation_price"
+    comparison: tuple[VenueRow, ...] = ()  # the same position on every venue, once computed
 
     venue = venue_field()
     symbol = symbol_field()
@@ -348,27 +353,36 @@ class LiquidationForm(ToolForm):
         return super().clean()
 
     def compute(self, cleaned: dict):
-        return liquidation_compute(
-            inputs=LiquidationInputs(
-                venue=cleaned["venue"],
-                symbol=cleaned["symbol"],
-                side=Side(cleaned["side"]),
-                entry_price=cleaned["entry_price"],
-                size=cleaned["size"],
-                size_unit=cleaned["size_unit"],
-                leverage=cleaned["leverage"],
-                mode=Mode(cleaned["mode"]),
-                margin=cleaned["margin"],
-                balance=cleaned["balance"],
-                real_tiers=cleaned["tiers"] == "venue",
-                maker_fee=_fraction(cleaned["maker_fee"]),
-                taker_fee=_fraction(cleaned["taker_fee"]),
-                funding_rate=_fraction(cleaned["funding_rate"]),
-                funding_intervals=cleaned["funding_intervals"],
-                mark_price=cleaned["mark_price"],
-                last_price=cleaned["last_price"],
-            )
+        inputs = LiquidationInputs(
+            venue=cleaned["venue"],
+            symbol=cleaned["symbol"],
+            side=Side(cleaned["side"]),
+            entry_price=cleaned["entry_price"],
+            size=cleaned["size"],
+            size_unit=cleaned["size_unit"],
+            leverage=cleaned["leverage"],
+            mode=Mode(cleaned["mode"]),
+            margin=cleaned["margin"],
+            balance=cleaned["balance"],
+            real_tiers=cleaned["tiers"] == "venue",
+            maker_fee=_fraction(cleaned["maker_fee"]),
+            taker_fee=_fraction(cleaned["taker_fee"]),
+            funding_rate=_fraction(cleaned["funding_rate"]),
+            funding_intervals=cleaned["funding_intervals"],
+            mark_price=cleaned["mark_price"],
+            last_price=cleaned["last_price"],
         )
+        result = liquidation_compute(inputs=inputs)
+        self.comparison = venues_compare(inputs=inputs)
+        return result
+
+    @property
+    def venue_rows(self) -> list[tuple[VenueRow, str]]:
+        """Each venue's row of the comparison and the address of this calculation on it
+        (fees still at the old venue's standard rates follow the new one, as when the
+        venue is changed in the form)."""
+        data = dict(self.data.items())  # a QueryDict's items are its last values, not lists
+        return [(row, self._address({**data, "venue": row.venue.key})) for row in self.comparison]
 
 
 class PositionSizeForm(ToolForm):

@@ -45,6 +45,14 @@ def base_url(live_server):
     return live_server.url
 
 
+@pytest.fixture
+def no_js_page(browser, base_url):
+    """A page whose browser runs no JavaScript, at the live server."""
+    context = browser.new_context(java_script_enabled=False, base_url=base_url)
+    yield context.new_page()
+    context.close()
+
+
 def assert_accessible(page) -> None:
     """Run axe-core in the page; fail with a readable list of any violation."""
     page.evaluate(AXE_SOURCE)

@@ -55,7 +55,10 @@ def password_field(page: Page, field_id: str):
 
 def sign_up(page: Page, base_url: str, email: str = EMAIL) -> None:
     """Sign up from the navigation, then confirm the address from the email's link."""
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in").click()
+    nav = page.get_by_role("navigation", name="Main")
+    if nav.locator("summary").is_visible():  # a phone's menu
+        nav.locator("summary").click()
+    nav.get_by_role("link", name="Log in").click()
     page.get_by_role("main").get_by_role("link", name="Sign up").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign up")
     page.get_by_label("Email address").fill(email)

@@ -43,7 +43,7 @@ def test_switching_the_account_to_cross(page: Page, base_url):
 
 def test_choosing_a_venue_applies_its_rules(page: Page, base_url):
     page.goto(base_url + "/simulator/?preset=two-isolated")
-    expect(page.locator("#results .assumptions")).to_contain_text("Binance USDⓈ-M's rules")
+    expect(page.locator("#results .assumptions")).to_contain_text("Binance USDS-M's rules")
     mark_page(page)
     page.get_by_role("combobox", name="Exchange whose rules apply").select_option("okx")
     assumptions = page.locator("#results .assumptions")

@@ -40,7 +40,7 @@ def example(venue: str) -> Account:
 
 def test_the_fee_table_is_the_venues_standard_rates():
     for venue in VENUES.values():
-        name = venue.name.split()[0]  # "Binance USDⓈ-M" -> "Binance"
+        name = venue.name.split()[0]  # "Binance USDS-M" -> "Binance"
         row = f'<th scope="row">{name}</th><td>{rate(venue.maker_fee)}</td>'
         assert f"{row}<td>{rate(venue.taker_fee)}</td></tr>" in LESSON, name
 

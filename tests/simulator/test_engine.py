@@ -137,7 +137,7 @@ def test_lesson_side_by_side_comparison():
 # --------------------------------------------------------------------------- exchanges
 
 
-# Binance, "How to Calculate Liquidation Price of USDⓈ-M Futures Contracts"
+# Binance, "How to Calculate Liquidation Price of USDS-M Futures Contracts"
 # https://www.binance.com/en/support/faq/how-to-calculate-liquidation-price-of-usd%E2%93%A2-m-futures-contracts-b3c689c1f50a44cabb3a84e663b81d93
 # Published figures: a BTCUSDT position of 264,000 USDT has a 1% maintenance margin
 # rate; one of 500,000 USDT has a maintenance amount of 1,300 USDT, because the

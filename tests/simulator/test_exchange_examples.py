@@ -71,7 +71,7 @@ def maintenance_frozen_at_entry(
 # --------------------------------------------------------------------------- Binance
 
 # Binance's BTCUSDT brackets as test_engine.py has them (0.4% from 0, 0.5% from 50,000,
-# 1% from 250,000), from "How to Calculate Liquidation Price of USDⓈ-M Futures Contracts".
+# 1% from 250,000), from "How to Calculate Liquidation Price of USDS-M Futures Contracts".
 BINANCE_BTCUSDT = (
     Bracket(D(0), D("0.004")),
     Bracket(D(50000), D("0.005")),

@@ -74,7 +74,7 @@ def test_venues_in_display_order_with_their_data():
         for asset in ("BTC", "ETH"):
             table = venue.table(asset)
             assert table is not None and table.as_of and "http" in table.source
-    assert VENUES["binance"].name == "Binance USDⓈ-M"
+    assert VENUES["binance"].name == "Binance USDS-M"
     assert [v.funding_hours for v in VENUES.values()] == [8, 8, 8, 1, 1]
 
 
@@ -658,7 +658,7 @@ def test_breakdown_says_why_a_rule_changes_nothing():
     explanation = explain_liquidation_price(account, 0)
     assert explanation.price == explanation.textbook  # Binance with the lessons' table
     assert all(step.change == 0 for step in explanation.steps)
-    assert "Binance USDⓈ-M does not count the fee to close" in explanation.steps[2].detail
+    assert "Binance USDS-M does not count the fee to close" in explanation.steps[2].detail
     assert "No funding" in explanation.steps[3].detail
     assert len(explanation.steps) == 5  # no last price, no last step
 

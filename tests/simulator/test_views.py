@@ -444,7 +444,7 @@ def test_negative_money_prints_with_a_true_minus(client):
 
 def test_without_a_venue_binances_rules_apply_and_the_page_says_so(client):
     page = text(client.get(URL, {"preset": "two-isolated"}))
-    assert "Liquidation follows Binance USDⓈ-M's rules" in page
+    assert "Liquidation follows Binance USDS-M's rules" in page
     assert "54,271.36" in page  # lesson 4's figure, as before venues
 
 

@@ -46,7 +46,7 @@ def test_hyperliquid_docs_example_matches_once_its_maintenance_rate_is_used():
 
 
 def test_binance_hand_worked_cross_account_matches_both_positions():
-    # Binance USDⓈ-M FAQ, cross: LP = (WB - TMM1 + UPNL1 + cumB - side x size x EP)
+    # Binance USDS-M FAQ, cross: LP = (WB - TMM1 + UPNL1 + cumB - side x size x EP)
     #                                  / (size x MMR - side x size).
     # Wallet 10,000; BTC long 0.5 at 60,000 (mark 61,000), ETH short 5 at 3,000 (mark
     # 2,950); both in tier 1 at 0.4%, cumB 0.

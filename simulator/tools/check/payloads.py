@@ -438,7 +438,7 @@ READERS: dict[str, Reader] = {
     for reader in (
         Reader(
             "binance",
-            "Binance USDⓈ-M's positionRisk response (GET /fapi/v3/positionRisk)",
+            "Binance USDS-M's positionRisk response (GET /fapi/v3/positionRisk)",
             _binance_detect,
             _binance_read,
         ),
