@@ -59,7 +59,8 @@ def test_a_new_level_appears_on_the_home_page_by_itself():
 
 
 def test_the_home_page_stays_the_same_for_everyone(django_user_model, django_assert_num_queries):
-    """A shared page from the cache: nothing of a visitor's record or account is in it."""
+    """A shared page from the cache: nothing of a visitor's record or account is in it.
+    Someone logged in gets the same map, with where to continue on top (issue 28, item 5)."""
     anonymous = Client().get("/")
     assert not anonymous.cookies
     with django_assert_num_queries(0):
@@ -67,7 +68,12 @@ def test_the_home_page_stays_the_same_for_everyone(django_user_model, django_ass
     user = django_user_model.objects.create_user("reader", "reader@example.com", "pw-1234-long")
     client = Client()
     client.force_login(user)
-    assert main(client.get("/").content.decode()) == main(anonymous.content.decode())
+    theirs = main(client.get("/").content.decode())
+    assert "Continue where you left off" in theirs
+    assert "Continue where you left off" not in anonymous.content.decode()
+    signpost = re.compile(r'<section class="continue-panel".*?</section>\n', re.S)
+    words = " ".join(signpost.sub("", theirs).split())
+    assert words == " ".join(main(anonymous.content.decode()).split())
 
 
 def test_the_simulator_page_links_to_the_replay_before_any_result():
