@@ -327,7 +327,13 @@ class Check:
 
 
 def _checks(checks: Sequence[Check | tuple[Number, Number]]) -> list[Check]:
-    result = [item if isinstance(item, Check) else Check(*item) for item in checks]
+    result: list[Check] = []
+    for item in checks:
+        if not isinstance(item, Check):
+            if not isinstance(item, tuple | list) or len(item) != 2:
+                raise EngineError(f"A check is a time and a price (got {item!r}).")
+            item = Check(*item)
+        result.append(item)
     for earlier, later in pairwise(result):
         if later.time <= earlier.time:
             raise EngineError(

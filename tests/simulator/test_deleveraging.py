@@ -12,11 +12,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simulator.engine import (
+    Account,
     AdlRule,
     Check,
     Counterparty,
     EngineError,
+    Position,
     adl_ranking,
+    bankruptcy_price,
     deleverage,
     hyperliquid_liquidation_steps,
     hyperliquid_step,
@@ -235,6 +238,15 @@ def test_a_small_hyperliquid_position_goes_at_once():
     assert (step.closed, step.partial) == (1, False)
 
 
+def test_a_counterpartys_bankruptcy_price_is_the_engines():
+    """The same isolated short, 0.5 BTC at 60,000 with 3,000 of margin: 66,000 both ways."""
+    position = Position("BTCUSDT", "short", D("0.5"), 60000, 10, margin=D(3000))
+    engine = bankruptcy_price(Account(D(3000), [position]), 0)
+    assert (
+        Counterparty("S", "short", D("0.5"), 60000, 59000, 3000).bankruptcy_price == engine == 66000
+    )
+
+
 def test_venue_rules():
     assert adl_rule("Binance") is AdlRule.LEVERAGE_PNL
     assert {ADL_RULES[key] for key in ("bybit", "okx", "hyperliquid", "bitmex")} == {
@@ -277,6 +289,10 @@ def test_venue_rules():
         (
             lambda: hyperliquid_liquidation_steps(quantity=1, checks=[(5, 1), (5, 1)]),
             "must increase",
+        ),
+        (
+            lambda: okx_liquidation_steps(quantity=1, tier_maxima=[2], checks=[5]),
+            "time and a price",
         ),
     ],
 )
