@@ -29,6 +29,9 @@ One module per concept; import from here, the package's public API:
 * `replay`: an account along a price path, event by event (`replay`, `Replay`,
   `PathPoint`, `Event`, `EventKind`, `Moment`).
 * `paths`: price paths as people type or upload them, into `PathPoint`s.
+* `deleveraging`: the insurance fund and auto-deleveraging (`deleverage`,
+  `adl_ranking`, `Counterparty`, each venue's `AdlRule`), and partial
+  liquidation in steps (`hyperliquid_liquidation_steps`, `okx_liquidation_steps`).
 
 The modules depend one way, in the order above (no module imports one listed
 after it), so each can be read on its own with only those before it.
@@ -36,6 +39,22 @@ after it), so each can be read on its own with only those before it.
 
 from simulator.engine.accounts import Account, Mode, Position, Side, margin_for, quantity_for
 from simulator.engine.curve import CurvePoint, CurveSegment, EquityCurve, equity_curve
+from simulator.engine.deleveraging import (
+    ADL_RULES,
+    AdlRule,
+    Check,
+    Counterparty,
+    Deleveraged,
+    Deleveraging,
+    LiquidationStep,
+    Ranked,
+    adl_ranking,
+    deleverage,
+    hyperliquid_liquidation_steps,
+    hyperliquid_step,
+    okx_liquidation_steps,
+    okx_step,
+)
 from simulator.engine.evaluation import (
     Evaluation,
     PositionState,
@@ -120,4 +139,21 @@ __all__ = [
     "with_fees",
     "with_funding",
     "with_mode",
+]
+# The deleveraging module's names, in a block of their own.
+__all__ += [
+    "ADL_RULES",
+    "AdlRule",
+    "Check",
+    "Counterparty",
+    "Deleveraged",
+    "Deleveraging",
+    "LiquidationStep",
+    "Ranked",
+    "adl_ranking",
+    "deleverage",
+    "hyperliquid_liquidation_steps",
+    "hyperliquid_step",
+    "okx_liquidation_steps",
+    "okx_step",
 ]
