@@ -29,6 +29,11 @@ One module per concept; import from here, the package's public API:
 * `replay`: an account along a price path, event by event (`replay`, `Replay`,
   `PathPoint`, `Event`, `EventKind`, `Moment`).
 * `paths`: price paths as people type or upload them, into `PathPoint`s.
+* `collateral`: a wallet of several assets, each at its venue's collateral ratio
+  or tiers (`Wallet`, `CollateralRule`, `CollateralTier`, `CollateralSchedule`,
+  `BINANCE_MULTI_ASSETS`, `BYBIT_UTA`, `get_schedule`, `Holding`);
+  `collateral_value` (an `Account`'s balance), `multi_assets_margin_ratio`,
+  `collateral_liquidation_price` (coin collateral moving with the mark).
 
 The modules depend one way, in the order above (no module imports one listed
 after it), so each can be read on its own with only those before it.
@@ -120,4 +125,35 @@ __all__ = [
     "with_fees",
     "with_funding",
     "with_mode",
+]
+
+# Collateral in several assets (issue 29).
+from simulator.engine.collateral import (
+    BINANCE_MULTI_ASSETS,
+    BYBIT_UTA,
+    COLLATERAL_SCHEDULES,
+    CollateralRule,
+    CollateralSchedule,
+    CollateralTier,
+    Holding,
+    Wallet,
+    collateral_liquidation_price,
+    collateral_value,
+    get_schedule,
+    multi_assets_margin_ratio,
+)
+
+__all__ += [
+    "BINANCE_MULTI_ASSETS",
+    "BYBIT_UTA",
+    "COLLATERAL_SCHEDULES",
+    "CollateralRule",
+    "CollateralSchedule",
+    "CollateralTier",
+    "Holding",
+    "Wallet",
+    "collateral_liquidation_price",
+    "collateral_value",
+    "get_schedule",
+    "multi_assets_margin_ratio",
 ]
