@@ -157,9 +157,10 @@ def test_bybit_uta_table_is_the_articles():
     assert collateral_value(Wallet({"BTC": 15}, "bybit"), {"BTC": 1}) == D("14.55")
 
 
-def test_tiered_collateral_on_quantity_bitget_90000():
-    """*Cross margin collateral ratios* (Bitget's spot-margin page, stored copy at
-    https://www.bgportable.com/en/spot/introduction/margininfo/cross-discount), Example 1:
+def test_tiered_collateral_on_quantity_90000():
+    """*Cross margin collateral ratios* (stored copy at
+    https://www.bgportable.com/en/spot/introduction/margininfo/cross-discount; the copy
+    names no venue, its layout is Bitget's), Example 1:
     1 BTC at 50,000 (ratio 1 from 0 to 5,000,000 USD) and 60,000 APT at 1 ("the
     collateral ratio is 0.8 for 50,000 APT, while the remaining 10,000 APT has a
     collateral ratio of 0"). Published: "1 x 50,000 x 1 + 50,000 x 1 x 0.8 + 10,000 x 1 x
@@ -173,7 +174,7 @@ def test_tiered_collateral_on_quantity_bitget_90000():
     assert collateral_value(wallet, {"BTC": 50000, "APT": 1}) == 90000
 
 
-def test_tiered_collateral_on_value_bitget_10875000():
+def test_tiered_collateral_on_value_10875000():
     """The same page, Example 2: 11,000,000 USDT at 1 USD, tiers on the value (1 up to
     5,000,000; 0.98 to 10,000,000; 0.975 from 10,000,000 to 20,000,000). Published:
     "5,000,000 x 1 + 5,000,000 x 0.98 + 1,000,000 x 0.975 = 10,875,000 USD".
