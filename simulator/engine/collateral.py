@@ -19,7 +19,7 @@ from itertools import pairwise
 from types import MappingProxyType
 
 from simulator.engine.accounts import Account, Mode, checked_index, mark_prices
-from simulator.engine.inputs import ONE, ZERO, EngineError, Number, show, to_decimal
+from simulator.engine.inputs import ONE, ZERO, EngineError, Number, show, to_decimal, to_enum
 from simulator.engine.liquidation import Interval, nearest, union
 from simulator.engine.tiers import TierBasis
 from simulator.engine.venues import base_asset
@@ -80,8 +80,7 @@ class CollateralRule:
                 raise EngineError(f"The collateral tiers of {asset} must have increasing floors.")
         object.__setattr__(self, "asset", asset)
         object.__setattr__(self, "tiers", tiers)
-        if not isinstance(self.basis, TierBasis):
-            object.__setattr__(self, "basis", TierBasis(str(self.basis)))
+        object.__setattr__(self, "basis", to_enum(TierBasis, self.basis, "A collateral basis"))
 
     @classmethod
     def flat(cls, asset: str, ratio: Number) -> CollateralRule:
@@ -122,6 +121,10 @@ class CollateralSchedule:
 
     def __post_init__(self) -> None:
         rules = self.rules.values() if isinstance(self.rules, Mapping) else self.rules
+        if not isinstance(rules, Iterable) or not all(
+            isinstance(rule, CollateralRule) for rule in rules
+        ):
+            raise EngineError("A collateral schedule needs a list of CollateralRule objects.")
         by_asset = {rule.asset: rule for rule in rules}
         object.__setattr__(self, "rules", MappingProxyType(by_asset))
 
@@ -283,15 +286,16 @@ class Wallet:
         return sum((row.collateral_value for row in self.holdings(prices)), start=ZERO)
 
 
-def _prices(prices: Mapping[str, Number]) -> dict[str, Decimal]:
+def _prices(prices: Mapping[str, Number], what: str = "price") -> dict[str, Decimal]:
+    """Numbers by asset name (`what` names them in a message), none negative."""
     if not isinstance(prices, Mapping):
-        raise EngineError("The prices must map each asset to its price in USDT.")
+        raise EngineError(f"The {what}s must map each asset to its {what}.")
     result: dict[str, Decimal] = {}
     for asset, price in prices.items():
         name = asset_name(asset)
-        value = to_decimal(price, f"The price of {name}")
+        value = to_decimal(price, f"The {what} of {name}")
         if value < 0:
-            raise EngineError(f"The price of {name} cannot be negative (got {show(value)}).")
+            raise EngineError(f"The {what} of {name} cannot be negative (got {show(value)}).")
         result[name] = value
     return result
 
@@ -322,9 +326,9 @@ def multi_assets_margin_ratio(
     rate (`ask_rates`, default 1) and the equity the wallet's collateral value. None
     when the equity is zero or less.
     """
-    rates = {} if ask_rates is None else _prices(ask_rates)
+    rates = {} if ask_rates is None else _prices(ask_rates, "ask rate")
     total = ZERO
-    for asset, amount in _prices(maintenance).items():
+    for asset, amount in _prices(maintenance, "maintenance margin").items():
         total += amount * rates.get(asset, ONE)
     equity = wallet.collateral_value(prices)
     return None if equity <= 0 else total / equity
@@ -362,15 +366,10 @@ def collateral_liquidation_price(
     moving = [k for k, p in enumerate(account.positions) if p.symbol == symbol]
     rest = [k for k in range(len(account.positions)) if k not in moving]
 
-    def pot(price: Decimal) -> Decimal:
-        value = base + (rule.value(amount, price) if rule is not None else ZERO)
-        for k in moving:
-            position = account.positions[k]
-            value += position.unrealized_pnl(price) - account.position_maintenance(k, price)
-        return value
-
     with localcontext() as context:
-        context.prec = 60  # the pieces' lines are found from two points each
+        # Each piece's line is found from two points: at 60 digits the products of
+        # 28-digit inputs stay exact.
+        context.prec = 60
         base = sum(
             (
                 wallet.schedule.rules[asset].value(held_amount, _price(held, asset))
@@ -383,6 +382,14 @@ def collateral_liquidation_price(
             position = account.positions[k]
             mark = current[position.symbol]
             base += position.unrealized_pnl(mark) - account.position_maintenance(k, mark)
+
+        def pot(price: Decimal) -> Decimal:
+            value = base + (rule.value(amount, price) if rule is not None else ZERO)
+            for k in moving:
+                position = account.positions[k]
+                value += position.unrealized_pnl(price) - account.position_maintenance(k, price)
+            return value
+
         floors = {floor for k in moving for floor in account.maintenance_breaks(k)}
         if rule is not None:
             floors.update(rule.value_floors(amount))
