@@ -174,6 +174,20 @@ def test_tiered_collateral_on_quantity_90000():
     assert collateral_value(wallet, {"BTC": 50000, "APT": 1}) == 90000
 
 
+def test_tiered_collateral_on_quantity_kucoin_64570000():
+    """KuCoin, *Unified Account Collateral Discount Rates* (stored in Filipino,
+    http://www.kucoin.com/fil/support/48142946141533): BTC tiers by quantity 0-500:
+    0.98, 500-600: 0.975, 600-700: 0.97, 700-800: 0.965, 800-900: 0.96, 900-1,000:
+    0.955, >1,000: 0.95; 660 BTC at $100,000. Published: "500 BTC x 98% x $100,000 +
+    100 BTC x 97.5% x $100,000 + 60 BTC x 97% * $100,000 = $64,570,000".
+    """
+    rates = [(0, "0.98"), (500, "0.975"), (600, "0.97"), (700, "0.965"), (800, "0.96")]
+    rates += [(900, "0.955"), (1000, "0.95")]
+    btc = CollateralRule("BTC", [CollateralTier(floor, ratio) for floor, ratio in rates])
+    wallet = Wallet({"BTC": 660}, own(btc))
+    assert collateral_value(wallet, {"BTC": 100000}) == 64570000
+
+
 def test_tiered_collateral_on_value_10875000():
     """The same page, Example 2: 11,000,000 USDT at 1 USD, tiers on the value (1 up to
     5,000,000; 0.98 to 10,000,000; 0.975 from 10,000,000 to 20,000,000). Published:
