@@ -345,7 +345,8 @@ def collateral_liquidation_price(
 
     The pot's balance is the wallet's collateral value instead of `account.balance`;
     the wallet's coin of the position's symbol (BTC for BTCUSDT) moves with the mark,
-    every other asset stays at `prices` and every other symbol at `marks`. Each piece
+    every other asset stays at `prices` (by default a coin at the mark of its symbol)
+    and every other symbol at `marks`. Each piece
     between bracket and tier floors is a straight line in the price, so the region
     where equity <= maintenance margin is found exactly, piece by piece, and its
     boundary nearest the current mark returned; None when no price liquidates it.
@@ -359,8 +360,10 @@ def collateral_liquidation_price(
         )
     symbol = account.positions[i].symbol
     coin = base_asset(symbol)
-    held = _prices({} if prices is None else prices)
     current = mark_prices(account, marks)
+    # A coin not priced is at the mark of a symbol on it (ETH at ETHUSDT's mark).
+    held = {base_asset(held_symbol): mark for held_symbol, mark in current.items()}
+    held.update(_prices({} if prices is None else prices))
     amount = wallet.balances.get(coin, ZERO)
     rule = wallet.schedule.rules.get(coin)
     moving = [k for k, p in enumerate(account.positions) if p.symbol == symbol]

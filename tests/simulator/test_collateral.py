@@ -344,6 +344,15 @@ def test_coin_collateral_on_bybits_tiers_and_other_assets():
         account, 0, wallet, marks={"BTCUSDT": 50000, "ETHUSDT": 2500}
     )
     assert found == expected
+    # ETH held in the wallet is counted at ETHUSDT's mark unless priced: 95% of 2,500.
+    with_eth = Wallet({"BTC": 20, "USDT": 1000, "ETH": 1}, "binance")
+    ours = collateral_liquidation_price(
+        account, 0, with_eth, marks={"BTCUSDT": 50000, "ETHUSDT": 2500}
+    )
+    priced = collateral_liquidation_price(
+        account, 0, with_eth, prices={"ETH": 2500}, marks={"BTCUSDT": 50000, "ETHUSDT": 2500}
+    )
+    assert ours == priced == (D(1500000) - D("999.9") - 2375 - eth) / (D(19) + 30 - D("0.15"))
 
 
 # Properties
