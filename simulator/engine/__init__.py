@@ -32,6 +32,11 @@ One module per concept; import from here, the package's public API:
 * `deleveraging`: the insurance fund and auto-deleveraging (`deleverage`,
   `adl_ranking`, `Counterparty`, each venue's `AdlRule`), and partial
   liquidation in steps (`hyperliquid_liquidation_steps`, `okx_liquidation_steps`).
+* `collateral`: a wallet of several assets, each at its venue's collateral ratio
+  or tiers (`Wallet`, `CollateralRule`, `CollateralTier`, `CollateralSchedule`,
+  `BINANCE_MULTI_ASSETS`, `BYBIT_UTA`, `get_schedule`, `Holding`);
+  `collateral_value` (an `Account`'s balance), `multi_assets_margin_ratio`,
+  `collateral_liquidation_price` (coin collateral moving with the mark).
 
 The modules depend one way, in the order above (no module imports one listed
 after it), so each can be read on its own with only those before it.
@@ -93,6 +98,9 @@ from simulator.engine.venues import VENUES, Tier, Venue, VenueTable, base_asset,
 
 __all__ = [
     "ADL_RULES",
+    "BINANCE_MULTI_ASSETS",
+    "BYBIT_UTA",
+    "COLLATERAL_SCHEDULES",
     "DEFAULT_BRACKETS",
     "RATIO_THRESHOLDS",
     "VENUES",
@@ -100,6 +108,9 @@ __all__ = [
     "AdlRule",
     "Bracket",
     "Check",
+    "CollateralRule",
+    "CollateralSchedule",
+    "CollateralTier",
     "Counterparty",
     "CurvePoint",
     "CurveSegment",
@@ -111,6 +122,7 @@ __all__ = [
     "Event",
     "EventKind",
     "Explanation",
+    "Holding",
     "LiquidationStep",
     "Mode",
     "Moment",
@@ -126,16 +138,20 @@ __all__ = [
     "TierBasis",
     "Venue",
     "VenueTable",
+    "Wallet",
     "adl_ranking",
     "bankruptcy_price",
     "base_asset",
     "bracket_for",
+    "collateral_liquidation_price",
+    "collateral_value",
     "compare_modes",
     "deleverage",
     "equity_curve",
     "evaluate",
     "explain_liquidation_price",
     "funding_payment",
+    "get_schedule",
     "get_venue",
     "hyperliquid_liquidation_steps",
     "hyperliquid_step",
@@ -145,6 +161,7 @@ __all__ = [
     "liquidation_region",
     "maintenance_amounts",
     "margin_for",
+    "multi_assets_margin_ratio",
     "okx_liquidation_steps",
     "okx_step",
     "quantity_for",
