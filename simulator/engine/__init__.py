@@ -43,6 +43,20 @@ after it), so each can be read on its own with only those before it.
 """
 
 from simulator.engine.accounts import Account, Mode, Position, Side, margin_for, quantity_for
+from simulator.engine.collateral import (
+    BINANCE_MULTI_ASSETS,
+    BYBIT_UTA,
+    COLLATERAL_SCHEDULES,
+    CollateralRule,
+    CollateralSchedule,
+    CollateralTier,
+    Holding,
+    Wallet,
+    collateral_liquidation_price,
+    collateral_value,
+    get_schedule,
+    multi_assets_margin_ratio,
+)
 from simulator.engine.curve import CurvePoint, CurveSegment, EquityCurve, equity_curve
 from simulator.engine.deleveraging import (
     ADL_RULES,
