@@ -86,6 +86,13 @@ TOOLS = [
         "compare liquidation price, exchange API, positionRisk, clearinghouseState",
     ),
     (
+        "Collateral in several assets",
+        "tools:collateral",
+        "What your coins count as margin on Binance's Multi-Assets Mode and Bybit's Unified "
+        "Trading Account, after each one's haircut, and your account's margin ratio.",
+        "collateral value ratio, haircut, multi-assets mode, unified trading account",
+    ),
+    (
         "Margin simulator",
         "simulator:index",
         "Set up an account and several positions, move the prices, and see isolated and "

@@ -2,6 +2,7 @@ from django.urls import path
 
 from simulator.tools import views
 from simulator.tools.check import views as check
+from simulator.tools.collateral import views as collateral
 
 app_name = "tools"
 urlpatterns = [
@@ -19,4 +20,6 @@ urlpatterns = [
     path("check/", check.check, name="check"),
     path("check/results/", check.check_results, name="check_results"),
     path("check/paste/", check.check_paste, name="check_paste"),
+    path("collateral/", collateral.collateral, name="collateral"),
+    path("collateral/results/", collateral.collateral_results, name="collateral_results"),
 ]

@@ -24,7 +24,7 @@ def test_the_index_holds_every_published_lesson_strategy_term_and_tool():
     lessons = Lesson.objects.published().count()
     assert Entry.objects.filter(kind__in=["lesson", "strategy"]).count() == lessons
     assert Entry.objects.filter(kind="term").count() == Term.objects.count() >= 60
-    assert Entry.objects.filter(kind="tool").count() == 6
+    assert Entry.objects.filter(kind="tool").count() == 7
 
 
 @pytest.mark.parametrize(
