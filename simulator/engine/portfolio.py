@@ -106,10 +106,11 @@ class PortfolioRule:
 
         Compared as equity > threshold x maintenance, without dividing, so that a ratio
         exactly at a threshold falls in the lower level, as the venue's table has it.
-        With no maintenance margin there is nothing to liquidate: the first level.
+        With no maintenance margin the first level, unless the equity is below 0:
+        Binance liquidates then "even if there are no open positions, loans, or orders".
         """
         if maintenance <= 0:
-            return self.levels[0]
+            return self.levels[-1] if equity < 0 else self.levels[0]
         for level in self.levels[:-1]:
             assert level.above is not None  # every level but the last has one
             if equity > level.above * maintenance:

@@ -165,6 +165,26 @@ def test_binance_formula_min_counts_a_debt_in_full():
     assert result.ratio == D(33900) / D(600)
 
 
+def test_binance_negative_adjusted_equity_liquidates_without_maintenance():
+    """Binance, *How does liquidation work in the Binance unified account* (announcement,
+    stored under its Chinese title), https://binance.com/fr/support/announcement/
+    %E5%B9%A3%E5%AE%89%E7%B5%B1%E4%B8%80%E5%B8%B3%E6%88%B6%E7%9A%84%E5%BC%B7%E8%A1%8C%E5%B9%B3%E5%80%89%E5%A6%82%E4%BD%95%E9%81%8B%E4%BD%9C-d0c3558829fa41eabeeaf3c32dbe1dad:
+    "liquidation can occur when your Portfolio Margin Account Adjusted Equity falls below
+    0, even if there are no open positions, loans, or orders", as when "a user has a
+    negative balance in one asset and a positive balance in another" and BTC falls.
+    The example's holdings are not in our copy; ours: 1 BTC at 95% and 20,000 USDT owed
+    (a loan at a rate of 0 stands for the negative balance, which has no maintenance).
+    """
+    wallet = Wallet({"BTC": 1}, "binance")
+    owed = {"loans": {"USDT": 20000}, "loan_rate": 0}
+    before = portfolio_margin(Account(0, []), wallet=wallet, prices={"BTC": 30000}, **owed)
+    after = portfolio_margin(Account(0, []), wallet=wallet, prices={"BTC": 15000}, **owed)
+    assert (before.maintenance, before.adjusted_equity) == (0, D(8500))
+    assert before.level.name == "trade freely"
+    assert after.adjusted_equity == D(-5750)
+    assert after.liquidated
+
+
 # The account as a whole
 
 
