@@ -37,6 +37,10 @@ One module per concept; import from here, the package's public API:
   `BINANCE_MULTI_ASSETS`, `BYBIT_UTA`, `get_schedule`, `Holding`);
   `collateral_value` (an `Account`'s balance), `multi_assets_margin_ratio`,
   `collateral_liquidation_price` (coin collateral moving with the mark).
+* `portfolio`: one ratio for the whole account and the venue's action at each level
+  (`portfolio_margin`, Binance's uniMMR; `PortfolioMargin`, `PortfolioAsset`,
+  `PortfolioPosition`, `PortfolioRule`, `PortfolioLevel`, `BINANCE_PORTFOLIO_MARGIN`,
+  `PORTFOLIO_RULES`, `get_portfolio_rule`, `portfolio_level`).
 
 The modules depend one way, in the order above (no module imports one listed
 after it), so each can be read on its own with only those before it.
@@ -92,6 +96,18 @@ from simulator.engine.liquidation import (
     liquidation_region,
 )
 from simulator.engine.paths import PathError
+from simulator.engine.portfolio import (
+    BINANCE_PORTFOLIO_MARGIN,
+    PORTFOLIO_RULES,
+    PortfolioAsset,
+    PortfolioLevel,
+    PortfolioMargin,
+    PortfolioPosition,
+    PortfolioRule,
+    get_portfolio_rule,
+    portfolio_level,
+    portfolio_margin,
+)
 from simulator.engine.replay import (
     RATIO_THRESHOLDS,
     Event,
@@ -113,9 +129,11 @@ from simulator.engine.venues import VENUES, Tier, Venue, VenueTable, base_asset,
 __all__ = [
     "ADL_RULES",
     "BINANCE_MULTI_ASSETS",
+    "BINANCE_PORTFOLIO_MARGIN",
     "BYBIT_UTA",
     "COLLATERAL_SCHEDULES",
     "DEFAULT_BRACKETS",
+    "PORTFOLIO_RULES",
     "RATIO_THRESHOLDS",
     "VENUES",
     "Account",
@@ -142,6 +160,11 @@ __all__ = [
     "Moment",
     "PathError",
     "PathPoint",
+    "PortfolioAsset",
+    "PortfolioLevel",
+    "PortfolioMargin",
+    "PortfolioPosition",
+    "PortfolioRule",
     "Position",
     "PositionState",
     "Ranked",
@@ -165,6 +188,7 @@ __all__ = [
     "evaluate",
     "explain_liquidation_price",
     "funding_payment",
+    "get_portfolio_rule",
     "get_schedule",
     "get_venue",
     "hyperliquid_liquidation_steps",
@@ -178,6 +202,8 @@ __all__ = [
     "multi_assets_margin_ratio",
     "okx_liquidation_steps",
     "okx_step",
+    "portfolio_level",
+    "portfolio_margin",
     "quantity_for",
     "replay",
     "trading_fee",
