@@ -7,8 +7,10 @@ simulate). Mistakes are reported with the preset's slug and the field as the
 file names it: "two-isolated, position 1, leverage: Leverage must be at most 125".
 """
 
+import math
 import re
 from decimal import Decimal
+from itertools import pairwise
 from typing import Annotated, Any, Literal
 
 import pydantic
@@ -16,6 +18,7 @@ from django.http import QueryDict
 from pydantic_core import PydanticCustomError
 
 from core.content import ContentRun
+from simulator.engine.paths import MAX_WAYPOINTS
 from simulator.models import Preset, PricePath
 from simulator.sandbox.forms import MAX_POSITIONS, PREFIX, SimulatorForms
 from simulator.selectors import stored_slugs
@@ -181,17 +184,96 @@ def _write(run: ContentRun, *, slug: str, title: str, order: int, data: dict[str
 # --------------------------------------------------------------------------- paths
 
 
+class PointSchema(pydantic.BaseModel):
+    """A price a source states at a time (a real crash's path)."""
+
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    at: pydantic.AwareDatetime  # with its zone: 2020-03-12T10:00:00Z
+    price: Decimal = pydantic.Field(gt=0)
+    source: str  # a key of the path's sources
+    gap: bool = False  # the source describes a jump to this price
+
+
 class PathSchema(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
 
     title: str = pydantic.Field(min_length=1, max_length=200)
     description: str = ""
     account: str  # a preset's slug
-    moves: Number | dict[str, Number]  # one symbol's waypoints, or each symbol's
+    moves: Number | dict[str, Number] | None = None  # one symbol's waypoints, or each symbol's
+    points: list[PointSchema] | None = pydantic.Field(default=None, min_length=2)
+    sources: dict[str, str] = {}  # key: the citation (title, publisher, date, address)
     symbol: str | None = None  # default: the account's first symbol
     steps: Number = "10"
     hours: Number = "1"
     funding: Number = "0%"
+
+
+def _point_problems(item: PathSchema) -> list[tuple[str, str]]:
+    """What is wrong with a path's moves/points/sources, as (field, message)."""
+    if (item.moves is None) == (item.points is None):
+        return [("moves", "give either moves: or points: (one of them)")]
+    if item.points is None:
+        if item.sources:
+            return [("sources", "sources are for points: each point names one")]
+        return []
+    problems = []
+    given = item.model_fields_set & {"steps", "hours"}
+    problems += [(name, "comes from the points' times: leave it out") for name in sorted(given)]
+    for number, point in enumerate(item.points, start=1):
+        if point.source not in item.sources:
+            known = ", ".join(item.sources) or "none"
+            problems.append(
+                (f"point {number}, source", f"“{point.source}” is not in sources ({known})")
+            )
+        if number == 1 and point.gap:
+            problems.append(("point 1, gap", "a path starts at its first point: no gap there"))
+        if number > 1 and point.at <= item.points[number - 2].at:
+            problems.append((f"point {number}, at", "must be later than the point before"))
+    for key in item.sources:
+        if not any(point.source == key for point in item.points):
+            problems.append((f"sources, {key}", "no point names this source"))
+    if not problems:
+        minutes = _minutes(item.points)
+        if any(m != int(m) for m in minutes):
+            problems.append(("points", "give times to the minute"))
+        elif sum(minutes) // _grid(minutes) + 1 > MAX_WAYPOINTS:
+            problems.append(
+                ("points", f"their times make more than {MAX_WAYPOINTS} waypoints on a common "
+                 "grid: round them to fewer distinct minutes")
+            )  # fmt: skip
+    return problems
+
+
+def _minutes(points: list[PointSchema]) -> list[Decimal]:
+    return [Decimal((b.at - a.at).total_seconds()) / 60 for a, b in pairwise(points)]
+
+
+def _grid(minutes: list[Decimal]) -> int:
+    return math.gcd(*(int(m) for m in minutes))
+
+
+def moves_from_points(points: list[PointSchema]) -> tuple[str, str]:
+    """The points as waypoints on the grid their times share (moves from the first
+    point's price, to 0.0001%), and the hours between two: straight lines between the
+    points, or the price held until a point marked gap and then a jump to it."""
+    minutes = _minutes(points)
+    grid = _grid(minutes)
+    first = points[0].price
+    items = ["0%"]
+    for (a, b), span in zip(pairwise(points), minutes, strict=True):
+        count = int(span) // grid
+        for step in range(1, count + 1):
+            if b.gap:
+                price = b.price if step == count else a.price
+            else:
+                price = a.price + (b.price - a.price) * step / count
+            move = ((price / first - 1) * 100).quantize(Decimal("0.0001"))
+            text = f"{format(move.normalize(), 'f')}%"
+            items.append(f"gap {text}" if b.gap and step == count else text)
+    hours = (Decimal(grid) / 60).quantize(Decimal("0.0001")).normalize()  # within 0.2 s
+    return ", ".join(items), format(hours, "f")
 
 
 class PathsFile(pydantic.RootModel[dict[str, PathSchema]]):
@@ -237,10 +319,17 @@ def load_paths(run: ContentRun) -> None:
         if item.account not in known:
             run.problem(path, f"{slug}, account", f"there is no preset “{item.account}”")
             continue
-        moves = item.moves
+        problems = _point_problems(item)
+        for field, message in problems:
+            run.problem(path, f"{slug}, {field}", message)
+        if problems:
+            continue
+        moves, steps, hours = item.moves, item.steps, item.hours
+        if item.points is not None:
+            (moves, hours), steps = moves_from_points(item.points), "1"
         if isinstance(moves, dict):  # one line per symbol, as the replay's form takes them
             moves = "\n".join(f"{symbol}: {marks}" for symbol, marks in moves.items())
-        data = {"moves": moves, "steps": item.steps, "hours": item.hours}
+        data = {"moves": moves, "steps": steps, "hours": hours}
         data["funding"] = item.funding
         if item.symbol is not None:
             data["symbol"] = item.symbol
