@@ -52,3 +52,15 @@ def test_search_fits_a_360px_screen(page: Page, base_url):
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(base_url + "/search/?q=liquidation")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_the_header_box_searches_from_any_page(page: Page, base_url):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(base_url + "/learn/")
+    box = page.get_by_role("navigation", name="Main").get_by_role(
+        "searchbox", name="Search the academy"
+    )
+    box.fill("funding")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q=funding"))
+    expect(page.locator(".search-hit").first).to_be_visible()
