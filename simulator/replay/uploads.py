@@ -10,6 +10,7 @@ address, to count their uploads.
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -31,6 +32,9 @@ TOUCH_EVERY = timedelta(days=1)
 @dataclass(frozen=True, slots=True)
 class UploadRefused(Exception):
     message: str
+
+
+KEY = re.compile(r"[0-9a-f]{32}")  # what upload_key gives
 
 
 def upload_key(points: list[PathPoint]) -> str:
@@ -74,7 +78,9 @@ def upload_store(*, points: list[PathPoint], uploader: str) -> str:
 
 def uploaded_points(*, key: str) -> list[PathPoint] | None:
     """The points of an uploaded path, or None when it is not kept (or no longer)."""
-    row = UploadedPath.objects.filter(key=key[:32]).only("points", "last_used").first()
+    if not KEY.fullmatch(key):
+        return None  # not a key we give out (PostgreSQL would refuse a NUL byte outright)
+    row = UploadedPath.objects.filter(key=key).only("points", "last_used").first()
     if row is None:
         return None
     now = timezone.now()

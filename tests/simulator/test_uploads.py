@@ -91,3 +91,15 @@ def test_a_removed_path_asks_for_the_file_again(client):
     assert (
         "That uploaded path is no longer here: upload the file again." in response.content.decode()
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", ["\x00", "x" * 40, "ABCDEF0123456789ABCDEF0123456789", "'; --"])
+def test_an_upload_key_we_never_gave_out_is_not_looked_up(client, key):
+    # PostgreSQL refuses a NUL byte in a query outright (a 500 before this check).
+    from simulator.replay.uploads import uploaded_points
+
+    assert uploaded_points(key=key) is None
+    response = client.get("/simulator/replay/", {"account": "two-isolated", "upload": key})
+    assert response.status_code < 500
+    assert "no longer here" in response.content.decode()
