@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.cache import patch_vary_headers
 
 from core.page_cache import render_cached_page
 
@@ -62,4 +64,34 @@ def results_partial(*, key: str, build: Callable[[], tuple[str, str]]) -> HttpRe
     response = HttpResponse(html)
     if share_url:
         response["HX-Replace-Url"] = share_url
+    return response
+
+
+def page_or_partial(
+    request: HttpRequest,
+    *,
+    prefix: str,
+    template_name: str,
+    build_context: Callable[[], dict],
+    partial: Callable[[HttpRequest], HttpResponse],
+) -> HttpResponse:
+    """A face's page at its address (cached); for htmx, only its results partial."""
+    if request.htmx and not request.htmx.history_restore_request:
+        return partial(request)
+    response = address_page(
+        request, prefix=prefix, template_name=template_name, build_context=build_context
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def htmx_results(
+    request: HttpRequest, *, page_url: str, prefix: str, build: Callable[[], tuple[str, str]]
+) -> HttpResponse:
+    """The results partial for htmx; anyone else goes to the page of the same address."""
+    if not request.htmx:
+        query = request.META.get("QUERY_STRING", "")
+        return redirect(page_url + (f"?{query}" if query else ""))
+    response = results_partial(key=query_key(prefix, request), build=build)
+    patch_vary_headers(response, ["HX-Request"])
     return response

@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST, require_safe
 
@@ -39,32 +38,23 @@ def _context(forms: CheckForms, paste_form: PasteForm | None = None) -> dict:
 
 @require_safe
 def check(request: HttpRequest) -> HttpResponse:
-    if request.htmx and not request.htmx.history_restore_request:
-        return check_results(request)
-    response = pages.address_page(
+    return pages.page_or_partial(
         request,
         prefix=PREFIX,
         template_name=TEMPLATE,
         build_context=lambda: _context(CheckForms(request.GET)),
+        partial=check_results,
     )
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 @require_safe
 def check_results(request: HttpRequest) -> HttpResponse:
-    if not request.htmx:
-        query = request.META.get("QUERY_STRING", "")
-        return redirect(reverse("tools:check") + (f"?{query}" if query else ""))
-
     def build() -> tuple[str, str]:
         forms = CheckForms(request.GET)
         html = render_to_string(f"{TEMPLATE}#results", _context(forms), request)
         return html, forms.share_url
 
-    response = pages.results_partial(key=pages.query_key(PREFIX, request), build=build)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return pages.htmx_results(request, page_url=reverse("tools:check"), prefix=PREFIX, build=build)
 
 
 @sensitive_post_parameters("paste")

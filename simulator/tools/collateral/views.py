@@ -2,10 +2,8 @@
 partial for htmx while typing, as the other Tools."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from simulator import pages
@@ -26,30 +24,22 @@ def _context(forms: CollateralForms) -> dict:
 
 @require_safe
 def collateral(request: HttpRequest) -> HttpResponse:
-    if request.htmx and not request.htmx.history_restore_request:
-        return collateral_results(request)
-    response = pages.address_page(
+    return pages.page_or_partial(
         request,
         prefix=PREFIX,
         template_name=TEMPLATE,
         build_context=lambda: _context(CollateralForms(request.GET)),
+        partial=collateral_results,
     )
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 @require_safe
 def collateral_results(request: HttpRequest) -> HttpResponse:
-    if not request.htmx:
-        query = request.META.get("QUERY_STRING", "")
-        return redirect(reverse("tools:collateral") + (f"?{query}" if query else ""))
-
     def build() -> tuple[str, str]:
         forms = CollateralForms(request.GET)
-        return render_to_string(
-            f"{TEMPLATE}#results-response", _context(forms), request
-        ), forms.share_url
+        html = render_to_string(f"{TEMPLATE}#results-response", _context(forms), request)
+        return html, forms.share_url
 
-    response = pages.results_partial(key=pages.query_key(PREFIX, request), build=build)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return pages.htmx_results(
+        request, page_url=reverse("tools:collateral"), prefix=PREFIX, build=build
+    )
