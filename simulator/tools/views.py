@@ -12,10 +12,9 @@ JavaScript, "Calculate" loads the page of the result.
 from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from simulator import pages
@@ -53,40 +52,31 @@ def _prefix(calculator: Calculator) -> str:
     return f"tools:{calculator.name}"
 
 
-def _partial(request: HttpRequest, calculator: Calculator) -> HttpResponse:
-    """The results partial, kept per address: the same query always gives the same one."""
-    query = request.GET
+def _build(calculator: Calculator, request: HttpRequest) -> tuple[str, str]:
+    """The results partial and its share address: the same query always gives the same."""
+    context = _context(calculator, request.GET)
+    html = render_to_string(f"{calculator.template}#results-response", context, request)
+    return html, context["form"].share_url
 
-    def build() -> tuple[str, str]:
-        context = _context(calculator, query)
-        html = render_to_string(f"{calculator.template}#results-response", context, request)
-        return html, context["form"].share_url
 
-    response = pages.results_partial(key=pages.query_key(_prefix(calculator), request), build=build)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+def _results(request: HttpRequest, calculator: Calculator) -> HttpResponse:
+    return pages.htmx_results(
+        request,
+        page_url=reverse(_prefix(calculator)),
+        prefix=_prefix(calculator),
+        build=lambda: _build(calculator, request),
+    )
 
 
 def _page(request: HttpRequest, calculator: Calculator) -> HttpResponse:
-    if request.htmx and not request.htmx.history_restore_request:
-        return _partial(request, calculator)
     # The address is the whole calculation, so its page is the same for everyone.
-    response = pages.address_page(
+    return pages.page_or_partial(
         request,
         prefix=_prefix(calculator),
         template_name=calculator.template,
         build_context=lambda: _context(calculator, request.GET),
+        partial=lambda request: _results(request, calculator),
     )
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-def _results(request: HttpRequest, calculator: Calculator) -> HttpResponse:
-    if not request.htmx:
-        # Only htmx asks here; anyone else gets the page of the same calculation.
-        query = request.META.get("QUERY_STRING", "")
-        return redirect(reverse(f"tools:{calculator.name}") + (f"?{query}" if query else ""))
-    return _partial(request, calculator)
 
 
 @require_safe
