@@ -27,37 +27,19 @@ import os
 import statistics
 import sys
 import time
-import warnings
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "academy.settings")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-
-import django
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.cache import caches  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
+import inprocess  # first: sets Django up for a bench  # isort: split
+from django.db import connection
+from django.test import Client
 
 BASELINE = "/robots.txt"
 BUDGETS = {"Learn": 40, "home": 30, "lesson 4": 70}  # at most this many times the baseline
 BASELINE_REPEATS = 10  # per round: it is short, so more samples steady its median
 
 
-def clear_every_cache() -> None:
-    for alias in settings.CACHES:
-        caches[alias].clear()
-
-
 def cold_ms(client: Client, path: str) -> tuple[float, float]:
     """The request's CPU time and wall time, in ms, with every cache empty."""
-    clear_every_cache()
+    inprocess.clear_every_cache()
     wall, cpu = time.perf_counter(), time.thread_time()
     response = client.get(path)
     cpu, wall = time.thread_time() - cpu, time.perf_counter() - wall
@@ -69,18 +51,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=40)
     args = parser.parse_args()
-    warnings.filterwarnings("ignore", message="No directory at")
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    # A database of its own (no test environment: it would slow every render down).
-    database = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        from core.content import load_content
+    with inprocess.content_database():
         from lessons.models import Lesson
 
-        load_content(settings.CONTENT_DIR)
         lesson_4 = Lesson.objects.select_related("level").get(level__slug="beginner", number=4)
         pages = {"Learn": "/learn/", "home": "/", "lesson 4": lesson_4.get_absolute_url()}
         client = Client()
@@ -93,8 +66,6 @@ def main() -> int:
             samples[BASELINE] += [cold_ms(client, BASELINE) for _ in range(BASELINE_REPEATS)]
             for name, path in pages.items():
                 samples[name].append(cold_ms(client, path))
-    finally:
-        connection.creation.destroy_test_db(database, verbosity=0)
 
     cpu = {name: statistics.median(c for c, _ in times) for name, times in samples.items()}
     wall = {name: statistics.median(w for _, w in times) for name, times in samples.items()}

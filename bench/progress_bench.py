@@ -22,28 +22,15 @@ dropped after it, so it needs no server and touches no data.
 Run: .venv/bin/python bench/progress_bench.py
 """
 
-import os
 import statistics
 import sys
 import time
-import warnings
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "academy.settings")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+import inprocess  # first: sets Django up for a bench  # isort: split
+from django.db import connection
+from django.test import Client
 
-import django
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from bench.learners import make_learner  # noqa: E402
+from bench.learners import make_learner
 
 ATTEMPTS = 50
 REPEATS = 300
@@ -64,17 +51,7 @@ def median_ms(client: Client, path: str) -> float:
 
 
 def main() -> int:
-    warnings.filterwarnings("ignore", message="No directory at")
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    # A database of its own (no test environment: it would slow every render down).
-    database = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        from core.content import load_content
-
-        load_content(settings.CONTENT_DIR)
+    with inprocess.content_database():
         user = make_learner(email="bench@example.com", attempts=ATTEMPTS)
         learner = Client()
         learner.force_login(user)
@@ -97,8 +74,6 @@ def main() -> int:
             "lesson 4, the learner": median_ms(learner, LESSON_4),
             f"progress, learner with {made} attempts": median_ms(learner, "/progress/"),
         }
-    finally:
-        connection.creation.destroy_test_db(database, verbosity=0)
 
     baseline = times["baseline: /robots.txt"]
     print(f"median of {REPEATS} requests each, in-process, debug off, {connection.vendor}:")

@@ -15,23 +15,10 @@ import os
 import statistics
 import sys
 import time
-import warnings
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "academy.settings")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-
-import django
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.cache import caches  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
+import inprocess  # first: sets Django up for a bench  # isort: split
+from django.db import connection
+from django.test import Client
 
 QUERIES = [
     "mark price", "isolated cross", "funding", "liquidation calculator", "bankruptcy",
@@ -49,22 +36,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=30)
     args = parser.parse_args()
-    warnings.filterwarnings("ignore", message="No directory at")
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    database = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        from core.content import load_content
+    with inprocess.content_database():
         from search.selectors import entry_search
 
-        load_content(settings.CONTENT_DIR)
         client = Client()
-
-        def clear() -> None:
-            for alias in settings.CACHES:
-                caches[alias].clear()
 
         def page(query: str, *, cold: bool):
             def get():
@@ -72,7 +47,7 @@ def main() -> int:
                 assert response.status_code == 200
 
             if cold:
-                clear()
+                inprocess.clear_every_cache()
             return get
 
         names = ["baseline", "selector", "page cold", "page warm"]
@@ -84,11 +59,9 @@ def main() -> int:
             for query in QUERIES:
                 samples["baseline"].append(cpu_ms(lambda: client.get("/robots.txt")))
                 samples["selector"].append(cpu_ms(lambda q=query: entry_search(query=q)))
-                clear()
+                inprocess.clear_every_cache()
                 samples["page cold"].append(cpu_ms(page(query, cold=False)))
                 samples["page warm"].append(cpu_ms(page(query, cold=False)))
-    finally:
-        connection.creation.destroy_test_db(database, verbosity=0)
     median = {name: statistics.median(values) for name, values in samples.items()}
     base = median["baseline"]
     print(

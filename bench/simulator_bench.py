@@ -11,29 +11,15 @@ Needs the database migrated and the content loaded (`manage.py load_content`).
 Run: .venv/bin/python bench/simulator_bench.py
 """
 
-import os
 import statistics
-import sys
 import time
-import warnings
-from pathlib import Path
 from urllib.parse import urlencode
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "academy.settings")
-os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
-os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+import inprocess  # noqa: F401  first: sets Django up for a bench  # isort: split
+from django.core.cache import cache
+from django.test import Client
 
-import django
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.cache import cache  # noqa: E402
-from django.test import Client  # noqa: E402
-
-from simulator.selectors import preset_data  # noqa: E402
+from simulator.selectors import preset_data
 
 REPEATS = 300
 
@@ -53,12 +39,6 @@ def median_ms(call, *, fresh: bool) -> float:
 
 
 def main() -> None:
-    warnings.filterwarnings("ignore", message="No directory at")
-    # Static files are not collected here; the plain storage needs no manifest.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
     client = Client()
     data = preset_data("two-isolated").dict()
     share_url = client.post("/simulator/", data)["Location"]
