@@ -72,7 +72,9 @@ class PositionRow:
     position is shown closed instead: it lost its margin and nothing more (lesson 4;
     past the bankruptcy price the insurance fund pays the rest), so its PnL is
     minus the margin, its margin balance 0, and it has no maintenance margin or
-    ratio left."""
+    ratio left. A liquidated cross pot is closed the same way: the cross wallet is
+    gone, never less than gone, so its positions' shared margin balance is 0 (their
+    PnL stays their own, at the mark; the pot's loss is the summary's)."""
 
     spec: PositionSpec
     mode: Mode
@@ -82,11 +84,17 @@ class PositionRow:
 
     @property
     def closed(self) -> bool:
-        return self.state.liquidated and self.mode is Mode.ISOLATED
+        return self.state.liquidated
+
+    @property
+    def isolated(self) -> bool:
+        return self.mode is Mode.ISOLATED
 
     @property
     def pnl(self) -> Decimal:
-        return -self.state.lost if self.closed else self.state.unrealized_pnl
+        if self.closed and self.isolated:
+            return -self.state.lost
+        return self.state.unrealized_pnl
 
     @property
     def margin_balance(self) -> Decimal:

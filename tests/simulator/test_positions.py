@@ -57,11 +57,27 @@ def test_an_open_position_shows_the_engines_figures_at_the_mark():
     assert row.margin_ratio == row.state.margin_ratio
 
 
-def test_a_liquidated_cross_position_keeps_the_pots_figures():
-    # The cross pot's loss is its wallet, counted on the account, not on a position.
-    row = simulate(scenario=btc_long(move="-90", mode=Mode.CROSS)).chosen.rows[0]
-    assert row.state.liquidated and not row.closed
+def test_a_liquidated_cross_pot_is_gone_and_never_below_zero():
+    # The cross pot's loss is its wallet, counted on the account, not on a position;
+    # its shared margin balance is shown as gone (0), never negative.
+    simulation = simulate(scenario=btc_long(move="-90", mode=Mode.CROSS))
+    row = simulation.chosen.rows[0]
+    assert row.state.liquidated and row.state.margin_balance < 0
+    assert row.closed and not row.isolated
     assert row.pnl == row.state.unrealized_pnl
+    assert row.margin_balance == 0
+    assert row.maintenance_margin is None and row.margin_ratio is None
+    assert simulation.chosen.evaluation.total_lost == Decimal(5000)
+
+
+def test_the_page_shows_a_liquidated_cross_account_gone(client):
+    data = preset_data("two-isolated").dict()
+    data["mode"] = "cross"
+    data["mark_BTC"] = "-60%"
+    page = client.post("/simulator/", data, follow=True).content.decode()
+    cross = page[page.index('id="outcome-1"') : page.index('id="outcome-2"')]
+    assert "Closed with the cross account: the cross wallet is lost, and no more." in cross
+    assert figure(card(cross, "BTC"), "Margin balance") == money(Decimal(0))
 
 
 def card(page: str, title: str) -> str:
