@@ -2,6 +2,7 @@
 print them, and a ready-made path replayed exactly as the replay view replays it."""
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import QueryDict
@@ -32,10 +33,11 @@ def one_place(fraction: Decimal) -> str:
     return f"{number(fraction * 100, 1)}%"
 
 
-def replayed(slug: str) -> tuple[Replay, Replay]:
+def replayed(slug: str, **fields: str) -> tuple[Replay, Replay]:
     """The ready-made path `slug` replayed on its account, all isolated and all cross,
-    through the replay view's own forms. Needs the database (the loaded content)."""
-    forms = ReplayForms(QueryDict(f"path={slug}"))
+    through the replay view's own forms; `fields` override the path's, as in an address
+    (account=s4-long-leg, funding=0.01). Needs the database (the loaded content)."""
+    forms = ReplayForms(QueryDict(urlencode({"path": slug, **fields})))
     assert forms.outcome is not None, forms.errors
     isolated, cross = forms.outcome.modes
     assert (isolated.label, cross.label) == ("Isolated", "Cross")

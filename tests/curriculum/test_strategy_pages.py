@@ -20,6 +20,14 @@ PAGES = {
         "Cash-and-carry, and how it can still be liquidated",
     ),
     "scaling-in": ("03-scaling-in.md", "Scaling into a position"),
+    "delta-neutral-funding": (
+        "04-delta-neutral-funding.md",
+        "A delta-neutral funding trade in perpetuals",
+    ),
+    "hedge-on-coin-collateral": (
+        "05-hedge-on-coin-collateral.md",
+        "A hedge held on coin collateral",
+    ),
 }
 
 
@@ -57,12 +65,17 @@ def test_the_strategies_come_in_order_with_previous_and_next(client):
     index = client.get("/strategies/").content.decode()
     places = [index.index(f'href="/strategies/{slug}/"') for slug in PAGES]
     assert places == sorted(places)
-    first = client.get("/strategies/hedged-pair/").content.decode()
-    assert 'href="/strategies/cash-and-carry/"' in first
-    assert "Strategy 1" in first
-    last = client.get("/strategies/scaling-in/").content.decode()
-    assert 'href="/strategies/cash-and-carry/"' in last
-    assert "Strategy 3" in last
+    assert "Five ways traders use margin" in index
+    slugs = list(PAGES)
+    for number, slug in enumerate(slugs, start=1):
+        html = client.get(f"/strategies/{slug}/").content.decode()
+        assert f"Strategy {number}" in html
+        if number > 1:
+            assert f'rel="prev" href="/strategies/{slugs[number - 2]}/"' in html
+        if number < len(slugs):
+            assert f'rel="next" href="/strategies/{slugs[number]}/"' in html
+        else:
+            assert 'rel="next"' not in html
 
 
 def test_the_hedged_pairs_simulator_reads_its_value_from_the_address(client):
@@ -88,6 +101,31 @@ def test_the_scaling_in_simulator_reads_its_value_from_the_address(client):
     assert "BTC \u22124%: 54,000.00" in results(client.get(url).content.decode(), widget)
     moved = results(client.get(url, {"btc_after_three_buys": "-20"}).content.decode(), widget)
     assert "BTC \u221220%: 45,000.00" in moved
+
+
+def test_the_funding_trades_two_simulators_read_their_values_from_the_address(client):
+    url = "/strategies/delta-neutral-funding/"
+    html = client.get(url).content.decode()
+    assert "BTC 20%: 72,000.00" in results(html, "short-leg")
+    assert "BTC \u221220%: 48,000.00" in results(html, "long-leg")
+    moved = client.get(url, {"short_leg": "25", "long_leg": "-10"}).content.decode()
+    short = results(moved, "short-leg")
+    # 75,000 is past the isolated short's 71,642, not the cross account's 77,612.
+    assert "BTC 25%: 75,000.00" in short
+    assert "Isolated: BTC short liquidated" in short and "All cross: nothing is liquidated" in short
+    long = results(moved, "long-leg")
+    assert "BTC \u221210%: 54,000.00" in long and "nothing is liquidated" in long
+
+
+def test_the_coin_collateral_simulator_reads_its_value_from_the_address(client):
+    url = "/strategies/hedge-on-coin-collateral/"
+    shown = results(client.get(url).content.decode(), "usdt-view")
+    # +50% with $57,000 in USDT: the cross account holds $27,000, as the page says.
+    assert "BTC 50%: 90,000.00" in shown and "equity is $27,000.00" in shown
+    moved = results(client.get(url, {"usdt_view": "100"}).content.decode(), "usdt-view")
+    # 120,000 is past the USDT account's 116,418 (the page's figure).
+    assert "BTC 100%: 120,000.00" in moved
+    assert "Cross: BTC short liquidated, you lose $57,000.00" in moved
 
 
 @pytest.mark.parametrize("slug", PAGES)

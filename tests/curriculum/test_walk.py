@@ -61,13 +61,13 @@ def first_load(client: Client, url: str) -> int:
     return total
 
 
-def test_there_are_two_levels_of_ten_lessons_and_three_strategies():
+def test_there_are_two_levels_of_ten_lessons_and_five_strategies():
     pages = published()
     lessons = [p for p in pages if p.level.kind == Level.Kind.TRACK]
     strategies = [p for p in pages if p.level.kind == Level.Kind.STRATEGIES]
     assert [p.number for p in lessons] == list(range(1, 11))
     assert {p.level.slug for p in lessons} == {"beginner", "intermediate"}
-    assert len(strategies) == 3
+    assert [p.number for p in strategies] == list(range(1, 6))
 
 
 def test_every_lesson_and_strategy_walks(client):

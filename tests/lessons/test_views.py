@@ -121,7 +121,7 @@ def test_the_last_lesson_of_a_level_leads_to_the_next_level_and_lesson_10_to_the
     assert 'rel="next" href="/strategies/"' in lesson_10
     assert '<span class="lesson-pager-label">Next section</span> Strategies</a>' in lesson_10
     assert "Next lesson" in pager("/learn/beginner/leverage-and-margin/")
-    last_strategy = pager("/strategies/scaling-in/")
+    last_strategy = pager("/strategies/hedge-on-coin-collateral/")
     assert 'rel="next"' not in last_strategy
 
 
