@@ -61,12 +61,15 @@ def first_load(client: Client, url: str) -> int:
     return total
 
 
-def test_there_are_two_levels_of_ten_lessons_and_three_strategies():
+def test_there_are_three_levels_of_numbered_lessons_and_three_strategies():
     pages = published()
     lessons = [p for p in pages if p.level.kind == Level.Kind.TRACK]
     strategies = [p for p in pages if p.level.kind == Level.Kind.STRATEGIES]
-    assert [p.number for p in lessons] == list(range(1, 11))
-    assert {p.level.slug for p in lessons} == {"beginner", "intermediate"}
+    numbers = [p.number for p in lessons]
+    assert numbers == sorted(set(numbers))  # each number once, in the levels' order
+    assert numbers[:10] == list(range(1, 11))
+    assert {13, 14} <= set(numbers[10:])  # the Advanced level's partial liquidation and ADL
+    assert {p.level.slug for p in lessons} == {"beginner", "intermediate", "advanced"}
     assert len(strategies) == 3
 
 
