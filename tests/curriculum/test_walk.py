@@ -61,12 +61,14 @@ def first_load(client: Client, url: str) -> int:
     return total
 
 
-def test_there_are_two_levels_of_ten_lessons_and_five_strategies():
+def test_there_are_three_levels_of_fifteen_lessons_and_five_strategies():
     pages = published()
     lessons = [p for p in pages if p.level.kind == Level.Kind.TRACK]
     strategies = [p for p in pages if p.level.kind == Level.Kind.STRATEGIES]
-    assert [p.number for p in lessons] == list(range(1, 11))
-    assert {p.level.slug for p in lessons} == {"beginner", "intermediate"}
+    assert [p.number for p in lessons] == list(range(1, 16))  # in the levels' order
+    assert [p.level.slug for p in lessons] == ["beginner"] * 4 + ["intermediate"] * 6 + [
+        "advanced"
+    ] * 5
     assert [p.number for p in strategies] == list(range(1, 6))
 
 

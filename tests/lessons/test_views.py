@@ -106,10 +106,11 @@ def test_previous_and_next_links_follow_the_path(client):
     assert 'rel="prev"' not in first
 
 
-def test_the_last_lesson_of_a_level_leads_to_the_next_level_and_lesson_10_to_the_strategies(
+def test_the_last_lesson_of_a_level_leads_to_the_next_level_and_the_last_track_to_the_strategies(
     client,
 ):
-    # Issue 27, item 12: lesson 10 led nowhere.
+    # Issue 27, item 12: lesson 10 led nowhere. Since issue 29 it leads to the Advanced level,
+    # whose last lesson leads to the Strategies.
     def pager(url: str) -> str:
         html = client.get(url).content.decode()
         return re.sub(r"\s+", " ", html[html.index('class="lesson-pager"') :])
@@ -118,8 +119,12 @@ def test_the_last_lesson_of_a_level_leads_to_the_next_level_and_lesson_10_to_the
     assert 'rel="next" href="/learn/intermediate/mark-price/"' in lesson_4
     assert "Next level: Intermediate</span> Mark Price" in lesson_4
     lesson_10 = pager("/learn/intermediate/hedging-in-cross-margin/")
-    assert 'rel="next" href="/strategies/"' in lesson_10
-    assert '<span class="lesson-pager-label">Next section</span> Strategies</a>' in lesson_10
+    advanced = Lesson.objects.published().filter(level__slug="advanced").order_by("number")
+    assert f'rel="next" href="{advanced.first().get_absolute_url()}"' in lesson_10
+    assert f"Next level: Advanced</span> {advanced.first().title}</a>" in lesson_10
+    last_lesson = pager(advanced.last().get_absolute_url())
+    assert 'rel="next" href="/strategies/"' in last_lesson
+    assert '<span class="lesson-pager-label">Next section</span> Strategies</a>' in last_lesson
     assert "Next lesson" in pager("/learn/beginner/leverage-and-margin/")
     last_strategy = pager("/strategies/hedge-on-coin-collateral/")
     assert 'rel="next"' not in last_strategy
