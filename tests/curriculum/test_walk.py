@@ -61,12 +61,15 @@ def first_load(client: Client, url: str) -> int:
     return total
 
 
-def test_there_are_two_levels_of_ten_lessons_and_three_strategies():
+def test_there_are_three_levels_numbered_on_and_three_strategies():
     pages = published()
     lessons = [p for p in pages if p.level.kind == Level.Kind.TRACK]
     strategies = [p for p in pages if p.level.kind == Level.Kind.STRATEGIES]
-    assert [p.number for p in lessons] == list(range(1, 11))
-    assert {p.level.slug for p in lessons} == {"beginner", "intermediate"}
+    numbers = [p.number for p in lessons]
+    # Levels continue the numbering: 1-4, 5-10, then the Advanced lessons from 11.
+    assert numbers[:10] == list(range(1, 11)) and numbers == sorted(set(numbers))
+    assert {p.level.slug for p in lessons} == {"beginner", "intermediate", "advanced"}
+    assert all(p.number > 10 for p in lessons if p.level.slug == "advanced")
     assert len(strategies) == 3
 
 
