@@ -37,7 +37,7 @@ from simulator.engine.deleveraging import (
 )
 from simulator.engine.venues import get_venue
 from simulator.replay.forms import ReplayForms
-from simulator.selectors import preset
+from simulator.selectors import path_preset, preset
 from tests.curriculum.formats import cents
 
 LESSON = (settings.CONTENT_DIR / "advanced" / "15-liquidation-cascades.md").read_text()
@@ -77,6 +77,11 @@ def crash_points() -> list[PathPoint]:
         )
         for p in points
     ]
+
+
+def preset_path_hours() -> str:
+    """How long a step of the loaded black-thursday-2020 path lasts, in hours."""
+    return path_preset("black-thursday-2020").data["hours"]
 
 
 def clock(hours: Decimal) -> str:
@@ -219,6 +224,7 @@ def test_the_ready_made_path_gives_the_same_moments():
         assert f"<td>{clock(event.time)}</td>" in LESSON
         assert f'<th scope="row">{leverage}x</th>' in LESSON
     assert "(/simulator/replay/?path=black-thursday-2020)" in LESSON
+    assert preset_path_hours() == "0.25" and "every quarter of an hour" in LESSON
     assert "(/simulator/replay/?path=black-thursday-2020&account=l15-cluster)" in LESSON
 
 
