@@ -80,7 +80,7 @@ def liquidation_distance(figures: Figures) -> Result:
         account.positions[0].quantity * liquidation
     )
     return Result(
-        answer=_below(entry, liquidation),
+        answer=cents(_below(entry, liquidation)),  # two places, as the answer is shown
         mistakes={
             "bankruptcy": _below(entry, bankrupt),
             "maintenance_added": _below(entry, bankrupt) + rate * HUNDRED,
@@ -128,7 +128,7 @@ def first_wave_minutes(figures: Figures) -> Result:
     minutes = found[0].time * 60
     liquidation, bankrupt = liquidation_of(account), bankruptcy_of(account)
     return Result(
-        answer=minutes,
+        answer=cents(minutes),  # to two places, as a learner can type it
         mistakes={
             "bankruptcy": _minutes_to(bankrupt),
             "from_low": WAVE_MINUTES - minutes,

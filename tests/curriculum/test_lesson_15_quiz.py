@@ -2,7 +2,7 @@
 engine for hand-picked figures, worked out here another way; the quiz file loads and
 every drawn question reads and grades."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -25,6 +25,10 @@ def by_hand(entry, leverage) -> tuple[Decimal, Decimal]:
     return bankrupt / (1 - MAINTENANCE), bankrupt
 
 
+def two_places(value: Decimal) -> Decimal:
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def close(a: Decimal, b: Decimal) -> bool:
     return abs(a - b) < Decimal("1e-9")
 
@@ -33,7 +37,7 @@ def close(a: Decimal, b: Decimal) -> bool:
 def test_liquidation_distance(entry, leverage):
     result = solve("l15_liquidation_distance", entry=entry, leverage=leverage)
     liquidation, _ = by_hand(entry, leverage)
-    assert close(result.answer, (entry - liquidation) / entry * 100)
+    assert result.answer == two_places((entry - liquidation) / entry * 100)
     assert close(result.mistakes["bankruptcy"], Decimal(100) / leverage)
     assert close(result.mistakes["maintenance_added"], Decimal(100) / leverage + 1 / Decimal(2))
     assert close(result.working["liquidation_price"], liquidation)
@@ -41,8 +45,8 @@ def test_liquidation_distance(entry, leverage):
 
 def test_the_distance_does_not_depend_on_the_entry():
     at_7300 = solve("l15_liquidation_distance", entry=7_300, leverage=20).answer
-    assert close(at_7300, solve("l15_liquidation_distance", entry=60_000, leverage=20).answer)
-    assert at_7300.quantize(Decimal("0.01")) == Decimal("4.52")  # the lesson's 4.52%
+    assert at_7300 == solve("l15_liquidation_distance", entry=60_000, leverage=20).answer
+    assert at_7300 == Decimal("4.52")  # the lesson's 4.52%
 
 
 @pytest.mark.parametrize("leverage", [5, 10, 20, 50])
@@ -51,9 +55,10 @@ def test_first_wave_minutes(leverage):
     liquidation, bankrupt = by_hand(7_300, leverage)
     # A straight line from 7,300 to 5,690 in 60 minutes reaches a price p after
     # 60 x (7,300 - p) / 1,610 minutes.
-    assert close(result.answer, 60 * (7_300 - liquidation) / 1_610)
+    exact = 60 * (7_300 - liquidation) / 1_610
+    assert result.answer == two_places(exact)
     assert close(result.mistakes["bankruptcy"], 60 * (7_300 - bankrupt) / 1_610)
-    assert close(result.mistakes["from_low"], 60 - result.answer)
+    assert close(result.mistakes["from_low"], 60 - exact)
 
 
 def test_the_lessons_ten_x_long_goes_at_10_26():

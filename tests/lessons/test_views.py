@@ -106,10 +106,11 @@ def test_previous_and_next_links_follow_the_path(client):
     assert 'rel="prev"' not in first
 
 
-def test_the_last_lesson_of_a_level_leads_to_the_next_level_and_lesson_10_to_the_strategies(
+def test_the_last_lesson_of_a_level_leads_to_the_next_level_and_the_last_to_the_strategies(
     client,
 ):
-    # Issue 27, item 12: lesson 10 led nowhere.
+    # Issue 27, item 12: lesson 10 led nowhere. It leads to the Advanced level now, and
+    # the last lesson of the track leads to the Strategies.
     def pager(url: str) -> str:
         html = client.get(url).content.decode()
         return re.sub(r"\s+", " ", html[html.index('class="lesson-pager"') :])
@@ -117,9 +118,13 @@ def test_the_last_lesson_of_a_level_leads_to_the_next_level_and_lesson_10_to_the
     lesson_4 = pager(LESSON_4_URL)
     assert 'rel="next" href="/learn/intermediate/mark-price/"' in lesson_4
     assert "Next level: Intermediate</span> Mark Price" in lesson_4
+    advanced = Lesson.objects.published().filter(level__slug="advanced").order_by("number")
     lesson_10 = pager("/learn/intermediate/hedging-in-cross-margin/")
-    assert 'rel="next" href="/strategies/"' in lesson_10
-    assert '<span class="lesson-pager-label">Next section</span> Strategies</a>' in lesson_10
+    assert f'rel="next" href="{advanced.first().get_absolute_url()}"' in lesson_10
+    assert f"Next level: Advanced</span> {advanced.first().title}" in lesson_10
+    last = pager(advanced.last().get_absolute_url())
+    assert 'rel="next" href="/strategies/"' in last
+    assert '<span class="lesson-pager-label">Next section</span> Strategies</a>' in last
     assert "Next lesson" in pager("/learn/beginner/leverage-and-margin/")
     last_strategy = pager("/strategies/scaling-in/")
     assert 'rel="next"' not in last_strategy
