@@ -7,3 +7,9 @@ class ToolsConfig(AppConfig):
     name = "simulator.tools"
     label = "tools"
     verbose_name = "Simulator: the Tools"
+
+    def ready(self) -> None:
+        from lessons.registry import register_embed
+        from simulator.tools.collateral.widget import CollateralEmbed
+
+        register_embed("collateral", CollateralEmbed())
