@@ -42,7 +42,8 @@ def test_binances_ratios_are_the_tables():
         f"USDT and USDC at {rate(ratio['USDT'])}; BUSD at {rate(ratio['BUSD'])}"
     ) in LESSON
     assert ratio["ETH"] == ratio["BNB"] == ratio["BTC"]
-    assert ratio["ADA"] == ratio["DOT"] == ratio["SOL"] == ratio["XRP"] and ratio["USDC"] == ratio["USDT"]
+    assert ratio["ADA"] == ratio["DOT"] == ratio["SOL"] == ratio["XRP"]
+    assert ratio["USDC"] == ratio["USDT"]
     assert "dated 28 May 2021" in LESSON and BINANCE_MULTI_ASSETS.as_of == "2021-05-28"
     assert BINANCE_MULTI_ASSETS.source in LESSON and BYBIT_UTA.source in LESSON
 
@@ -50,10 +51,13 @@ def test_binances_ratios_are_the_tables():
 def test_the_wallet_of_three_assets():
     wallet = Wallet({"BTC": "0.2", "ETH": 3, "USDT": 5000})
     rows = {row.asset: row for row in wallet.holdings({"BTC": ENTRY, "ETH": 3000})}
-    assert f"0.2 BTC: {dollars(rows['BTC'].market_value)} {TIMES} 95% = {dollars(rows['BTC'].collateral_value)}" in LESSON
-    assert f"3 ETH: {dollars(rows['ETH'].market_value)} {TIMES} 95% = {dollars(rows['ETH'].collateral_value)}" in LESSON
+    for line, asset in [("0.2 BTC", "BTC"), ("3 ETH", "ETH")]:
+        row = rows[asset]
+        shown = f"{line}: {dollars(row.market_value)} {TIMES} 95% = {dollars(row.collateral_value)}"
+        assert shown in LESSON
     assert f"5,000 USDT: $5,000 {TIMES} 99.99% = {dollars(rows['USDT'].collateral_value)}" in LESSON
-    value, market = wallet.collateral_value({"BTC": ENTRY, "ETH": 3000}), wallet.market_value({"BTC": ENTRY, "ETH": 3000})
+    prices = {"BTC": ENTRY, "ETH": 3000}
+    value, market = wallet.collateral_value(prices), wallet.market_value(prices)
     assert f"worth {dollars(market)} at market prices, and counts as **{dollars(value)}**" in LESSON
     assert f"The haircut is {dollars(market - value)}." in LESSON
 
@@ -66,12 +70,18 @@ def test_bybits_example_tiers():
         for low, high, tier in zip(floors, floors[1:], tiers, strict=False)
     ]
     assert all(row in LESSON for row in rows), rows
-    assert f'<tr><th scope="row">Above {floors[-1]}</th><td>{rate(tiers[-1].ratio)}</td></tr>' in LESSON
+    last = f'<tr><th scope="row">Above {floors[-1]}</th><td>{rate(tiers[-1].ratio)}</td></tr>'
+    assert last in LESSON
     wallet = Wallet({"BTC": 25}, "bybit")
     value = wallet.collateral_value({"BTC": ENTRY})
-    assert f"Together {(value / ENTRY).normalize()} BTC, or **{dollars(value)}** of a market value of {dollars(25 * ENTRY)}" in LESSON
+    counted = (value / ENTRY).normalize()
+    market = dollars(25 * ENTRY)
+    assert f"Together {counted} BTC, or **{dollars(value)}** of a market value of {market}" in (
+        LESSON
+    )
     # Beyond 50 BTC a coin more adds nothing.
-    assert Wallet({"BTC": 51}, "bybit").collateral_value({"BTC": 1}) == Wallet({"BTC": 50}, "bybit").collateral_value({"BTC": 1})
+    beyond, at_50 = Wallet({"BTC": 51}, "bybit"), Wallet({"BTC": 50}, "bybit")
+    assert beyond.collateral_value({"BTC": 1}) == at_50.collateral_value({"BTC": 1})
 
 
 def test_a_btc_long_on_btc_is_exposed_twice():
@@ -106,8 +116,13 @@ def test_the_long_at_a_fall_of_30_and_48_percent():
         value = wallet.collateral_value({"BTC": mark})
         state = evaluate(long_btc(value), {"BTC": mark})
         ratio = state.cross_maintenance_margin / state.cross_equity
-        figures = {dollars(value), dollars(-state.cross_unrealized_pnl), dollars(state.cross_equity),
-                   dollars(state.cross_maintenance_margin), percent(ratio)}  # fmt: skip
+        figures = {
+            dollars(value),
+            dollars(-state.cross_unrealized_pnl),
+            dollars(state.cross_equity),
+            dollars(state.cross_maintenance_margin),
+            percent(ratio),
+        }
         for line in lines:
             assert line.replace("×", TIMES).replace("−", MINUS) in LESSON, line
             assert any(figure in line for figure in figures), line
@@ -116,10 +131,14 @@ def test_the_long_at_a_fall_of_30_and_48_percent():
 def test_binances_published_margin_ratio():
     """Binance's example (docs/engine.md): 199.596 ÷ 416.02 = 47.98%."""
     bid = Decimal("0.9801")
-    at_bid = CollateralSchedule("bid", "bid", (CollateralRule.flat("USDT", 1), CollateralRule.flat("USDC", 1)))
+    rules = (CollateralRule.flat("USDT", 1), CollateralRule.flat("USDC", 1))
+    at_bid = CollateralSchedule("bid", "at the bid rate", rules)
     wallet = Wallet({"USDT": 200, "USDC": 220}, at_bid)
     assert wallet.collateral_value({"USDT": bid, "USDC": 1}) == Decimal("416.0200")
-    ratio = multi_assets_margin_ratio(wallet, {"USDT": bid, "USDC": 1}, {"USDT": 80, "USDC": 120}, {"USDT": "0.99495"})
+    maintenance = {"USDT": 80, "USDC": 120}  # 0.5 BTC x 20,000 x 0.8%; 20 ETH x 600 x 1%
+    ratio = multi_assets_margin_ratio(
+        wallet, {"USDT": bid, "USDC": 1}, maintenance, {"USDT": "0.99495"}
+    )
     assert ratio == Decimal("199.596") / Decimal("416.02")
     assert f"199.596 ÷ 416.02 = **{percent(ratio)}**" in LESSON
 
@@ -127,10 +146,13 @@ def test_binances_published_margin_ratio():
 def test_the_mixed_wallet_behind_an_eth_long():
     wallet = Wallet({"BTC": "0.2", "ETH": 3, "USDT": 5000})
     value = wallet.collateral_value({"BTC": ENTRY, "ETH": 3000})
-    account = Account(value, (Position.from_notional("ETH", "long", 30000, 3000, 10, mode="cross"),))
+    long_eth = Position.from_notional("ETH", "long", 30000, 3000, 10, mode="cross")
+    account = Account(value, (long_eth,))
     on_wallet = collateral_liquidation_price(account, 0, wallet, prices={"BTC": ENTRY})
     assert "an ETH long of $30,000 at 10x" in LESSON
-    assert f"the long is liquidated at **{price(on_wallet)}**; with the same {dollars(value)} in USDT, at {price(liquidation_price(account, 0))}." in LESSON
+    as_usdt = price(liquidation_price(account, 0))
+    shown = f"at **{price(on_wallet)}**; with the same {dollars(value)} in USDT, at {as_usdt}."
+    assert shown in LESSON
 
 
 @pytest.mark.django_db

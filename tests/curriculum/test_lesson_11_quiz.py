@@ -49,7 +49,8 @@ def test_bybits_tiers_each_on_its_part(btc, counted, last_ratio):
 
 @pytest.mark.parametrize("btc", ["0.4", "0.8", "1"])
 def test_the_long_on_btc_solves_the_lessons_equation(btc):
-    """btc x 0.95 x P + (P - 60,000) - 0.005 x P = 0; as USDT: value + (P - 60,000) - 0.005 P = 0."""
+    """btc x 0.95 x P + (P - 60,000) - 0.005 x P = 0; held as USDT instead,
+    value + (P - 60,000) - 0.005 x P = 0."""
     result = solve("l11_liquidation_on_btc", {"btc": btc})
     held = Decimal(btc)
     assert result.answer == pytest.approx(

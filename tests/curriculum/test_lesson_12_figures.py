@@ -61,8 +61,15 @@ def test_the_pair_at_entry_and_after_two_moves():
 
 def test_the_levels_table_is_binances():
     levels = BINANCE_PORTFOLIO_MARGIN.levels
-    assert [level.above for level in levels] == [Decimal("1.5"), Decimal("1.2"), Decimal("1.05"), 1, None]
-    bounds = ["Above 150%", "Above 120%, up to 150%", "Above 105%, up to 120%", "Above 100%, up to 105%", "100% or less"]
+    thresholds = [Decimal("1.5"), Decimal("1.2"), Decimal("1.05"), 1, None]
+    assert [level.above for level in levels] == thresholds
+    bounds = [
+        "Above 150%",
+        "Above 120%, up to 150%",
+        "Above 105%, up to 120%",
+        "Above 100%, up to 105%",
+        "100% or less",
+    ]
     for bound, level in zip(bounds, levels, strict=True):
         row = f'<tr><th scope="row">{bound}</th><td>{level.name[0].upper()}{level.name[1:]}</td>'
         assert row in LESSON, row
@@ -82,7 +89,8 @@ def test_btcs_price_at_each_bound(threshold, text, fall):
     assert at(bound).ratio == pytest.approx(t, abs=Decimal("1e-20"))
     assert price(bound) == text
     moved = ((1 - bound / 60000) * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    assert f'<tr><th scope="row">{percent(t, trim=True)}</th><td>{text}</td><td>{moved}%</td></tr>' in LESSON
+    row = f'<tr><th scope="row">{percent(t, trim=True)}</th><td>{text}</td><td>{moved}%</td></tr>'
+    assert row in LESSON
     assert f"{moved}%" == fall
     cent = Decimal("0.01")
     above, below = at(bound + cent).level, at(bound - cent).level
@@ -104,7 +112,8 @@ def test_the_simulator_ties_to_the_unimmr():
     state = evaluate(ACCOUNT, {"BTC": 55800, "ETH": 3000})
     cross = state.positions[0].margin_ratio
     assert cross == pytest.approx(1 / at(55800).ratio, abs=Decimal("1e-25"))
-    assert f"a margin ratio of {percent(cross)} at BTC 55,800 is a uniMMR of 1 ÷ {cross.normalize()} = {ratio(at(55800))}" in LESSON
+    unimmr = ratio(at(55800))
+    assert f"{percent(cross)} at BTC 55,800 is a uniMMR of 1 ÷ {cross} = {unimmr}" in LESSON
     for level, shown in [("1.5", "66.67%"), ("1.2", "83.33%"), ("1.05", "95.24%")]:
         assert percent(1 / Decimal(level)) == shown and shown in LESSON
     assert f"The simulator liquidates at 100%, at {price(liquidation_price(ACCOUNT, 0))}" in LESSON
@@ -125,7 +134,8 @@ def test_coins_in_the_margin_account():
     assert f"0.1 {TIMES} 55,200 {TIMES} 95% = {dollars(lines['BTC'].adjusted_value)}" in LESSON
     assert lines["USDT"].equity == 40 and f"$1,000 {MINUS} $960 = $40" in LESSON
     assert f"the adjusted equity is **{dollars(found.adjusted_equity)}**" in LESSON
-    assert f"a maintenance margin of {dollars(found.maintenance)}, a uniMMR of **{ratio(found)}**" in LESSON
+    shown = f"a maintenance margin of {dollars(found.maintenance)}, a uniMMR of **{ratio(found)}**"
+    assert shown in LESSON
 
 
 def test_okx_and_bybit_are_refused_with_the_reason_the_lesson_gives():
