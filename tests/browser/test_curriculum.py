@@ -16,7 +16,7 @@ from tests.browser.test_quiz import QUESTION_URL, answer, current_item
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_lesson_and_strategy_page_is_accessible(page: Page, base_url, scheme):
     page.emulate_media(color_scheme=scheme)
-    urls = ["/learn/", "/learn/intermediate/", "/strategies/"]
+    urls = ["/learn/", "/learn/intermediate/", "/learn/advanced/", "/strategies/"]
     urls += [
         lesson.get_absolute_url() for lesson in Lesson.objects.published().select_related("level")
     ]
