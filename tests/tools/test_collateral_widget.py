@@ -3,6 +3,7 @@
 request with and without JavaScript, its figures the engine's, and its fragment address
 never a 500 whatever it is sent."""
 
+import json
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from core.content import load_content
 from core.numbers import money, price
 from simulator.engine import Account, Position, Wallet, collateral_liquidation_price
+from simulator.models import Preset
 from simulator.selectors import preset
 from simulator.tools.collateral.wallets import read_wallet
 from simulator.tools.collateral.widget import read_collateral, reading
@@ -212,3 +214,17 @@ def test_a_bad_wallet_is_an_error_naming_the_file_the_preset_and_the_field(
 def test_loading_again_changes_nothing(content):
     report = load_content(content)
     assert "Preset l11-btc-on-btc" in report.unchanged
+
+
+def test_the_admin_refuses_a_wallet_the_engine_refuses(admin_client):
+    row = Preset.objects.get(slug="l11-btc-on-btc")
+    url = f"/admin/simulator/preset/{row.pk}/change/"
+    fields = {"slug": row.slug, "title": row.title, "order": str(row.order)}
+    data = {**row.data, "wallet-amount-BTC": "-1"}
+    response = admin_client.post(url, {**fields, "data": json.dumps(data)})
+    assert response.status_code == 200
+    assert "wallet: The amount of BTC cannot be negative" in response.content.decode()
+    row.refresh_from_db()
+    assert row.data["wallet-amount-BTC"] == "1"
+    data = {**row.data, "wallet-amount-BTC": "2"}
+    assert admin_client.post(url, {**fields, "data": json.dumps(data)}).status_code == 302
