@@ -70,6 +70,7 @@ def test_the_lesson_shows_it_without_javascript_at_the_value_in_the_address(clie
     assert 'id="btc-on-btc"' in page and f'action="{LESSON}#btc-on-btc"' in page
     assert "BTC −30%: 42,000.00" in page and money(Decimal(39900)) in page
     assert "0.96%" in page and "30,848.33" in page and "3,015.08" in page
+    assert '<th scope="row">5,000 USDT</th>' in page and '<th scope="row">0.2 BTC</th>' in page
     moved = client.get(LESSON, {"btc_on_btc": "-50"}).content.decode()
     assert "BTC −50%: 30,000.00" in moved and "Liquidated: the equity" in moved
     # A value off the slider gives its starting value, never an error.
