@@ -20,7 +20,7 @@ def test_the_shipped_lessons_are_loaded_with_their_front_matter(lesson_4):
     assert lesson_4.title == "Isolated vs Cross Margin"
     assert lesson_4.body.startswith("## What margin is {#what-margin-is}")
     names = [level.name for level in Level.objects.all()]
-    assert names == ["Beginner", "Intermediate", "Strategies"]
+    assert names == ["Beginner", "Intermediate", "Strategies", "Advanced"]
     assert Level.objects.get(slug="strategies").kind == Level.Kind.STRATEGIES
 
 
