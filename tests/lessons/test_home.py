@@ -42,19 +42,19 @@ def test_the_home_page_leads_to_every_part_of_the_academy():
 def test_a_new_level_appears_on_the_home_page_by_itself():
     Client().get("/")  # cached before the level exists
     level = Level.objects.create(
-        name="Advanced", slug="advanced", position=20, description="Portfolio margin."
+        name="Expert", slug="expert", position=20, description="Portfolio margin."
     )
     lesson = Lesson.objects.create(
         level=level,
         number=1,
-        slug="portfolio-margin",
+        slug="expert-margin",
         title="Portfolio Margin",
         summary="One pot for everything.",
         body="## Portfolio margin {#portfolio}\n\nText.",
         is_published=True,
     )
     html = main(Client().get("/").content.decode())
-    assert "Advanced" in html and "Portfolio margin." in html
+    assert "Expert" in html and "Portfolio margin." in html
     assert lesson.get_absolute_url() in links(html)
 
 

@@ -3,7 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from lessons.models import Lesson
+from lessons.models import Lesson, Level
 from tests.conftest import LESSON_4_URL
 
 pytestmark = pytest.mark.django_db
@@ -118,8 +118,19 @@ def test_the_last_lesson_of_a_level_leads_to_the_next_level_and_lesson_10_to_the
     assert 'rel="next" href="/learn/intermediate/mark-price/"' in lesson_4
     assert "Next level: Intermediate</span> Mark Price" in lesson_4
     lesson_10 = pager("/learn/intermediate/hedging-in-cross-margin/")
-    assert 'rel="next" href="/strategies/"' in lesson_10
-    assert '<span class="lesson-pager-label">Next section</span> Strategies</a>' in lesson_10
+    assert 'rel="next" href="/learn/advanced/collateral-and-haircuts/"' in lesson_10
+    assert "Next level: Advanced</span> Collateral and Haircuts" in lesson_10
+    # The last lesson of the last level leads to the Strategies.
+    last = (
+        Lesson.objects.published()
+        .filter(level__kind=Level.Kind.TRACK)
+        .order_by("level__position", "number")
+        .last()
+    )
+    assert last.level.slug == "advanced" and last.number >= 12
+    last_lesson = pager(last.get_absolute_url())
+    assert 'rel="next" href="/strategies/"' in last_lesson
+    assert '<span class="lesson-pager-label">Next section</span> Strategies</a>' in last_lesson
     assert "Next lesson" in pager("/learn/beginner/leverage-and-margin/")
     last_strategy = pager("/strategies/scaling-in/")
     assert 'rel="next"' not in last_strategy
