@@ -22,6 +22,7 @@ from simulator.engine.paths import MAX_WAYPOINTS
 from simulator.models import Preset, PricePath
 from simulator.sandbox.forms import MAX_POSITIONS, PREFIX, SimulatorForms
 from simulator.selectors import stored_slugs
+from simulator.tools.collateral.wallets import wallet_data, wallet_problems
 
 FILE_NAME = "presets.yaml"
 PATHS_FILE = "paths.yaml"
@@ -57,6 +58,16 @@ class PositionSchema(pydantic.BaseModel):
         return self
 
 
+class WalletSchema(pydantic.BaseModel):
+    """The assets behind a preset's cross positions (lesson 11's collateral simulator)."""
+
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    venue: str = "binance"  # whose collateral table counts it; the engine checks the name
+    assets: dict[str, Number] = pydantic.Field(min_length=1)  # asset: amount held
+    prices: dict[str, Number] = {}  # asset: price, for an asset no position moves
+
+
 class PresetSchema(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
 
@@ -68,6 +79,7 @@ class PresetSchema(pydantic.BaseModel):
     positions: list[PositionSchema] = pydantic.Field(min_length=1, max_length=MAX_POSITIONS)
     marks: dict[str, Number] = {}  # symbol: a move like -12% or a price like 52800
     chart_symbol: str | None = None
+    wallet: WalletSchema | None = None
 
 
 class PresetsFile(pydantic.RootModel[dict[str, PresetSchema]]):
@@ -98,6 +110,9 @@ def form_data(preset: PresetSchema) -> dict[str, str]:
     data.update({f"mark_{symbol}": value for symbol, value in preset.marks.items()})
     if preset.chart_symbol is not None:
         data["chart_symbol"] = preset.chart_symbol
+    if preset.wallet is not None:
+        wallet = preset.wallet
+        data.update(wallet_data(venue=wallet.venue, amounts=wallet.assets, prices=wallet.prices))
     return data
 
 
@@ -161,6 +176,8 @@ def load_presets(run: ContentRun) -> None:
         forms = SimulatorForms(data)
         valid = forms.is_valid()  # before reading errors: the engine's come from here
         problems = _form_problems(preset, forms)
+        if valid and preset.wallet is not None:
+            problems += wallet_problems(data, forms.scenario())
         for field, message in problems:
             run.problem(path, f"{slug}, {field}", message)
         if valid and not problems and slug not in bad_slugs:

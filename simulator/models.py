@@ -44,6 +44,8 @@ class Preset(LoadedFromContent):
             )
         # The sandbox judges a scenario; asked through its app, since it reads this module.
         problems = apps.get_app_config("sandbox").scenario_problems(self.data)
+        # A wallet beside the positions is the collateral simulator's, judged by the Tools.
+        problems += apps.get_app_config("tools").wallet_problems(self.data)
         if problems:
             raise ValidationError({"data": problems})
 

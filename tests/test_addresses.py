@@ -90,6 +90,13 @@ ADDRESSES = [
         "simulator.tools.collateral.views",
         302,
     ),
+    (
+        "tools:collateral_widget",
+        {},
+        "/tools/collateral/widget/",
+        "simulator.tools.collateral.views",
+        400,  # a lesson's collateral simulator names its settings in the address
+    ),
     ("progress:index", {}, "/progress/", "accounts.views", 200),
     ("progress:read", {"lesson_id": 1}, "/progress/read/1/", "accounts.views", 200),
     ("progress:review", {}, "/progress/review/", "accounts.views", 200),

@@ -32,3 +32,9 @@ def price(value: Decimal | None) -> str:
 def percent(value: Decimal | None) -> str:
     """A fraction as a percentage: 0.0955 -> 9.55%."""
     return "—" if _missing(value) else numbers.percent(value)
+
+
+@register.filter
+def amount(value: Decimal | None) -> str:
+    """An amount of an asset, to 8 places without trailing zeros: 0.2, 5,000."""
+    return "—" if _missing(value) else numbers.number(value, 8, trim=True)

@@ -157,6 +157,11 @@ class WidgetSpec:
 
     @property
     def fragment_url(self) -> str:
+        return f"{reverse('simulator:widget')}?{self.fragment_query}"
+
+    @property
+    def fragment_query(self) -> str:
+        """The embed's settings as the fragment's address has them."""
         attrs = {
             "preset": self.preset.slug,
             "control": self.control.name,
@@ -166,7 +171,7 @@ class WidgetSpec:
             "value": _plain(self.value),
             "id": self.id,
         }
-        return f"{reverse('simulator:widget')}?{urlencode(attrs)}"
+        return urlencode(attrs)
 
     def range_form(self, data: Mapping[str, str] | None = None, *, label: str) -> RangeForm:
         return RangeForm(

@@ -22,4 +22,5 @@ urlpatterns = [
     path("check/paste/", check.check_paste, name="check_paste"),
     path("collateral/", collateral.collateral, name="collateral"),
     path("collateral/results/", collateral.collateral_results, name="collateral_results"),
+    path("collateral/widget/", collateral.collateral_widget, name="collateral_widget"),
 ]

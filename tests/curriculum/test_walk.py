@@ -19,6 +19,8 @@ from lessons.registry import find_embeds
 from quiz.models import Attempt, Question, Quiz
 from simulator.sandbox.widgets import outcome, read_widget
 from simulator.selectors import preset
+from simulator.tools.collateral.widget import outcome as collateral_outcome
+from simulator.tools.collateral.widget import read_collateral
 from tests.quiz.conftest import question_url, right_answer
 
 pytestmark = pytest.mark.django_db
@@ -90,22 +92,34 @@ def test_every_lesson_and_strategy_walks(client):
 def _walk_embeds(client: Client, lesson: Lesson, html: str) -> None:
     embeds, problems = find_embeds(lesson.body)
     assert problems == []
+    for embed in (e for e in embeds if e.kind == "collateral"):
+        found, problems = read_collateral(embed.attrs, number=embed.number, find_preset=preset)
+        assert found is not None, problems
+        _walk_widget(client, lesson, html, found.widget, found.fragment_url,
+                     lambda value, found=found: collateral_outcome(found, value).html)  # fmt: skip
     for embed in (e for e in embeds if e.kind == "simulator"):
         spec, problems = read_widget(embed.attrs, number=embed.number, find_preset=preset)
         assert spec is not None, problems
-        # With JavaScript: the widget is on the page with its starting outcome.
-        assert f'id="{spec.id}"' in html
-        assert outcome(spec, spec.value).html in html
-        # Without: the lesson's own address with the value chosen is the outcome.
-        other = spec.minimum if spec.value != spec.minimum else spec.maximum
-        page = client.get(lesson.get_absolute_url(), {spec.param: str(other)})
-        assert page.status_code == 200
-        assert outcome(spec, other).html in page.content.decode()
-        # And the fragment htmx asks for is the same outcome.
-        fragment_url = f"{spec.fragment_url}&{urlencode({spec.param: str(other)})}"
-        fragment = client.get(fragment_url, HTTP_HX_REQUEST="true")
-        assert fragment.status_code == 200
-        assert outcome(spec, other).html in fragment.content.decode()
+        _walk_widget(client, lesson, html, spec, spec.fragment_url,
+                     lambda value, spec=spec: outcome(spec, value).html)  # fmt: skip
+
+
+def _walk_widget(client, lesson, html, spec, fragment_url, outcome_html) -> None:
+    """A slider's widget: `outcome_html(value)` is its outcome at a value."""
+    # With JavaScript: the widget is on the page with its starting outcome.
+    assert f'id="{spec.id}"' in html
+    assert outcome_html(spec.value) in html
+    # Without: the lesson's own address with the value chosen is the outcome.
+    other = spec.minimum if spec.value != spec.minimum else spec.maximum
+    page = client.get(lesson.get_absolute_url(), {spec.param: str(other)})
+    assert page.status_code == 200
+    assert outcome_html(other) in page.content.decode()
+    # And the fragment htmx asks for is the same outcome.
+    fragment = client.get(
+        f"{fragment_url}&{urlencode({spec.param: str(other)})}", HTTP_HX_REQUEST="true"
+    )
+    assert fragment.status_code == 200
+    assert outcome_html(other) in fragment.content.decode()
 
 
 def _walk_links(client: Client, url: str, html: str) -> None:

@@ -110,7 +110,8 @@ def test_a_bad_file_leaves_everything_as_it_was(content):
         (
             "[[simulator ",
             "[[calculator ",
-            "md: body: Line 96: there is no embed called “calculator” (known: check, simulator)",
+            "md: body: Line 96: there is no embed called “calculator” "
+            "(known: check, collateral, simulator)",
         ),
         ('title="Try it', "title=Try it", "md: body: Simulator 1 (line 96): cannot read its"),
         ("[[simulator id=btc-move", "[[simulator btc-move", "“btc-move” is not name=value"),

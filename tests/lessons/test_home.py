@@ -47,7 +47,7 @@ def test_a_new_level_appears_on_the_home_page_by_itself():
     lesson = Lesson.objects.create(
         level=level,
         number=1,
-        slug="portfolio-margin",
+        slug="expert-margin",
         title="Portfolio Margin",
         summary="One pot for everything.",
         body="## Portfolio margin {#portfolio}\n\nText.",
