@@ -3,7 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from lessons.models import Lesson, Level
+from lessons.models import Lesson
 from tests.conftest import LESSON_4_URL
 
 pytestmark = pytest.mark.django_db
