@@ -26,13 +26,46 @@ in ``docs/engine.md`` ("Replaying a path"):
 
 The cost is linear in the number of points times the number of positions.
 
+* A liquidation is a step of orders, one per position of the pot, each sized by
+  its venue's rule (`backstops`): Hyperliquid's 20% steps with its 30 s cooldown,
+  OKX's reduction to tier 1, the whole position elsewhere. A step that leaves part
+  open is a `PARTIAL` event; its loss is paid from the pot, which goes on.
+* With a `Market` (the insurance fund, other traders, their shortfalls): a fill
+  past the bankruptcy price draws on the fund (`FUND`); what the fund cannot pay
+  is taken from the opposite side in ADL rank order (`ADL`), the account's own
+  positions ranked with the other traders', closed at the bankruptcy price.
+
 The package, by concept: `points` (the path and its checks), `events` (what a
-replay gives back), `pots` (the margin pots and where each is liquidated) and
-`replayer` (the walk along the path).
+replay gives back), `market` (the fund and the traders around the account),
+`pots` (the margin pots and where each is liquidated), `backstops` (each
+position's order, and closing part of a pot) and `replayer` (the walk along the
+path).
 """
 
-from simulator.engine.replay.events import RATIO_THRESHOLDS, Event, EventKind, Moment, Replay
+from simulator.engine.replay.events import (
+    RATIO_THRESHOLDS,
+    Event,
+    EventKind,
+    FundDraw,
+    Moment,
+    Order,
+    Replay,
+)
+from simulator.engine.replay.market import Market, Shortfall, Trader
 from simulator.engine.replay.points import PathPoint
 from simulator.engine.replay.replayer import replay
 
-__all__ = ["RATIO_THRESHOLDS", "Event", "EventKind", "Moment", "PathPoint", "Replay", "replay"]
+__all__ = [
+    "RATIO_THRESHOLDS",
+    "Event",
+    "EventKind",
+    "FundDraw",
+    "Market",
+    "Moment",
+    "Order",
+    "PathPoint",
+    "Replay",
+    "Shortfall",
+    "Trader",
+    "replay",
+]

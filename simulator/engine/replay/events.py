@@ -8,6 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from simulator.engine.accounts import Account
+from simulator.engine.deleveraging import Deleveraged
 from simulator.engine.inputs import ZERO
 
 RATIO_THRESHOLDS = (Decimal("0.5"), Decimal("0.8"))
@@ -20,7 +21,47 @@ class EventKind(StrEnum):
     FUNDING = "funding"
     RATIO = "ratio"
     LIQUIDATION = "liquidation"
+    PARTIAL = "partial-liquidation"  # a step that leaves part of the position open
+    FUND = "insurance-fund"  # a loss beyond bankruptcy drawn on the venue's fund
+    ADL = "auto-deleveraging"  # a position closed at a bankruptcy price the fund could not pay
     END = "end"
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """One liquidation order of a step: what it closed of a position, at what price,
+    by which rule (named), and what it left."""
+
+    position: int  # index into the replayed account's positions
+    quantity_before: Decimal
+    closed: Decimal
+    price: Decimal
+    realized: Decimal  # the PnL of the part closed, paid from (or into) its pot
+    rule: str
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.quantity_before - self.closed
+
+
+@dataclass(frozen=True, slots=True)
+class FundDraw:
+    """A loss beyond a bankruptcy price, and what the insurance fund paid of it.
+
+    `source`: "yours" (one of the replayed account's liquidations) or "market"
+    (other traders' liquidations, given with the path). `side` is the side that was
+    liquidated; the opposite side is deleveraged for what the fund cannot pay."""
+
+    symbol: str
+    side: str
+    shortfall: Decimal
+    bankruptcy_price: Decimal
+    fund_before: Decimal
+    fund_used: Decimal
+    fund_after: Decimal
+    deleveraged: Decimal  # taken from the opposite side by ADL
+    uncovered: Decimal  # what neither could pay
+    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +74,10 @@ class Event:
     what the insurance fund receives (positive) or covers (negative). `gap`
     (liquidations): filled at a jump's prices (a gap, or the first point at time 0),
     not at the liquidation price. `ratio` and `threshold`: the margin ratio that
-    crossed it.
+    crossed it. `orders` (liquidations and partial steps): each position's order.
+    `fund` (FUND and ADL): the draw on the insurance fund; `deleveraged` (ADL): one
+    position closed, the replayed account's (`positions`) or another trader's
+    (`deleveraged.name`).
     """
 
     kind: EventKind
@@ -46,6 +90,9 @@ class Event:
     cross: bool = False
     ratio: Decimal | None = None
     threshold: Decimal | None = None
+    orders: tuple[Order, ...] = ()
+    fund: FundDraw | None = None
+    deleveraged: Deleveraged | None = None
 
     @property
     def beyond_bankruptcy(self) -> bool:
@@ -72,6 +119,8 @@ class Moment:
     """Margin lost to liquidations so far."""
     funding: Decimal
     """Funding paid so far (negative: received)."""
+    fund: Decimal | None = None
+    """The venue's insurance fund, when the path gives a market."""
 
 
 @dataclass(frozen=True, slots=True)

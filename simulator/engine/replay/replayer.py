@@ -5,10 +5,29 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from simulator.engine.accounts import Account, Mode, with_margin
+from simulator.engine.accounts import Account, Mode, Side, with_margin
+from simulator.engine.deleveraging import Counterparty, deleverage
 from simulator.engine.funding import funding_payment
 from simulator.engine.inputs import ONE, ZERO, EngineError, to_decimal
-from simulator.engine.replay.events import RATIO_THRESHOLDS, Event, EventKind, Moment, Replay
+from simulator.engine.replay.backstops import (
+    SECONDS,
+    counterparty,
+    order_size,
+    reduced,
+    shares,
+    trader_counterparty,
+)
+from simulator.engine.replay.events import (
+    BANKRUPT,
+    RATIO_THRESHOLDS,
+    Event,
+    EventKind,
+    FundDraw,
+    Moment,
+    Order,
+    Replay,
+)
+from simulator.engine.replay.market import Market, Trader
 from simulator.engine.replay.points import PathPoint, along, check_path
 from simulator.engine.replay.pots import (
     CROSS,
@@ -22,9 +41,16 @@ from simulator.engine.replay.pots import (
 
 
 class _Replayer:
-    def __init__(self, account: Account, rates: Mapping[str, Decimal]) -> None:
+    def __init__(
+        self, account: Account, rates: Mapping[str, Decimal], market: Market | None
+    ) -> None:
         self.state = State(account=account, open=list(range(len(account.positions))))
         self.rates = rates
+        self.market = market
+        self.fund = market.fund if market else ZERO
+        self.traders = {trader.name: trader for trader in market.traders} if market else {}
+        self.pending = list(market.shortfalls) if market else []
+        self.last_partial: Decimal | None = None
         self.events: list[Event] = []
         self.curve: list[tuple[Decimal, Decimal]] = []
         self.above: dict[object, set[Decimal]] = {}
@@ -56,7 +82,28 @@ class _Replayer:
         state = self.state
         account = state.account
         worth = pot_worth(state, key, members, marks)
+        since = None if self.last_partial is None else (time - self.last_partial) * SECONDS
+        sizes = {
+            k: order_size(account, k, marks[account.positions[k].symbol], since=since, worth=worth)
+            for k in members
+        }
+        orders = tuple(
+            Order(
+                position=state.open[k],
+                quantity_before=account.positions[k].quantity,
+                closed=closed,
+                price=marks[account.positions[k].symbol],
+                realized=account.positions[k].unrealized_pnl(marks[account.positions[k].symbol])
+                * closed
+                / account.positions[k].quantity,
+                rule=rule,
+            )
+            for k, (closed, rule) in sizes.items()
+        )
         self.mark_curve(time, marks)
+        if any(order.closed < order.quantity_before for order in orders):
+            self.partial(key, members, orders, time, marks, gap=gap)
+            return
         if key == CROSS:
             lost = account.cross_wallet
         else:
@@ -72,8 +119,10 @@ class _Replayer:
                 insurance=worth,
                 gap=gap,
                 cross=key == CROSS,
+                orders=orders,
             )
         )
+        draws = self.shortfalls_of(members, worth, marks) if self.market else []
         keep = [k for k in range(len(account.positions)) if k not in gone]
         positions = [account.positions[k] for k in keep]
         # Margins such as 1/6 BTC x 3,000 are rounded to 28 digits: never let that
@@ -83,6 +132,178 @@ class _Replayer:
         state.replace(max(account.balance - lost, held), positions, [state.open[k] for k in keep])
         self.above.pop(key, None)
         self.mark_curve(time, marks)
+        if self.market and worth > 0:
+            self.fund += worth  # what was left of the margin
+        for symbol, side, shortfall, price, who in draws:
+            self.backstop(symbol, side, shortfall, price, time, marks, source="yours", who=who)
+
+    def partial(
+        self,
+        key: object,
+        members: list[int],
+        orders: tuple[Order, ...],
+        time: Decimal,
+        marks: Mapping[str, Decimal],
+        *,
+        gap: bool,
+    ) -> None:
+        """A step that leaves part of the pot open: each member closes its order."""
+        state = self.state
+        account = state.account
+        closes = {k: (order.closed, order.price) for k, order in zip(members, orders, strict=True)}
+        balance, positions, kept = reduced(account, closes)
+        loss = account.balance - balance
+        state.lost += loss
+        self.last_partial = time
+        self.events.append(
+            Event(
+                kind=EventKind.PARTIAL,
+                time=time,
+                marks=dict(marks),
+                positions=tuple(state.open[k] for k in members if k not in kept),
+                amount=loss,
+                gap=gap,
+                cross=key == CROSS,
+                orders=orders,
+            )
+        )
+        state.replace(balance, positions, [state.open[k] for k in kept])
+        self.mark_curve(time, marks)
+
+    def shortfalls_of(
+        self, members: list[int], worth: Decimal, marks: Mapping[str, Decimal]
+    ) -> list[tuple[str, Side, Decimal, Decimal, tuple[int, ...]]]:
+        """A pot filled past its bankruptcy price: each losing member's share of the
+        loss beyond it, and the price at which that share is zero (its bankruptcy price
+        with the others at their fill)."""
+        if worth >= BANKRUPT:
+            return []
+        account = self.state.account
+        losses = {
+            k: max(ZERO, -account.positions[k].unrealized_pnl(marks[account.positions[k].symbol]))
+            for k in members
+        }
+        draws = []
+        for k, share in shares(losses, -worth).items():
+            position = account.positions[k]
+            price = marks[position.symbol] + position.sign * share / position.quantity
+            draws.append((position.symbol, position.side, share, price, (self.state.open[k],)))
+        return draws
+
+    def backstop(
+        self,
+        symbol: str,
+        side: Side,
+        shortfall: Decimal,
+        price: Decimal,
+        time: Decimal,
+        marks: Mapping[str, Decimal],
+        *,
+        source: str,
+        who: tuple[int, ...] = (),
+    ) -> None:
+        """The fund pays `shortfall`; what it cannot, ADL takes from the opposite side of
+        `symbol` (the other traders and the account's own positions) at `price`."""
+        state = self.state
+        account = state.account
+        mark = marks[symbol]
+        queue: list[Counterparty] = []
+        owners: list[tuple[str, int]] = []
+        for name, trader in self.traders.items():
+            if trader.symbol == symbol and trader.side is not side:
+                entry = trader_counterparty(account, trader, mark)
+                if entry.equity > 0:  # one bankrupt at its mark is liquidated, not ranked
+                    queue.append(entry)
+                    owners.append((name, -1))
+        for k, position in enumerate(account.positions):
+            if position.symbol == symbol and position.side is not side:
+                entry = counterparty(account, k, f"Your position {state.open[k] + 1}", mark)
+                if entry.equity > 0:
+                    queue.append(entry)
+                    owners.append(("", k))
+        result = deleverage(
+            shortfall=shortfall,
+            fund=self.fund,
+            bankruptcy_price=price,
+            liquidated_side=side,
+            positions=queue,
+            venue=account.venue,
+        )
+        draw = FundDraw(
+            symbol=symbol,
+            side=side.value,
+            shortfall=shortfall,
+            bankruptcy_price=price,
+            fund_before=self.fund,
+            fund_used=result.fund_used,
+            fund_after=max(result.fund_after, ZERO),  # the rest is left uncovered
+            deleveraged=result.taken,
+            uncovered=result.uncovered,
+            source=source,
+        )
+        self.fund = draw.fund_after
+        event = Event(EventKind.FUND, time, dict(marks), who, result.fund_used, fund=draw)
+        self.events.append(event)
+        closes: dict[int, tuple[Decimal, Decimal]] = {}
+        for step in result.steps:
+            name, k = owners[result.ranking[step.rank - 1].index]
+            if k < 0:
+                trader = self.traders.pop(name)
+                if not step.whole:
+                    left = trader.quantity - step.closed
+                    self.traders[name] = Trader(
+                        name,
+                        trader.symbol,
+                        trader.side,
+                        left,
+                        trader.entry_price,
+                        trader.collateral * left / trader.quantity,
+                    )
+            orders: tuple[Order, ...] = ()
+            if k >= 0:
+                closes[k] = (step.closed, price)
+                position = account.positions[k]
+                orders = (
+                    Order(
+                        position=state.open[k],
+                        quantity_before=position.quantity,
+                        closed=step.closed,
+                        price=price,
+                        realized=position.sign * step.closed * (price - position.entry_price),
+                        rule=step.reason,
+                    ),
+                )
+            self.events.append(
+                Event(
+                    EventKind.ADL,
+                    time,
+                    dict(marks),
+                    tuple(order.position for order in orders),
+                    step.taken,
+                    orders=orders,
+                    fund=draw,
+                    deleveraged=step,
+                )
+            )
+        if closes:
+            self.mark_curve(time, marks)
+            balance, positions, kept = reduced(account, closes, release=True)
+            state.replace(balance, positions, [state.open[k] for k in kept])
+            self.mark_curve(time, marks)
+
+    def market_shortfalls(self, time: Decimal, marks: Mapping[str, Decimal]) -> None:
+        """The other traders' shortfalls due by `time`, at these marks."""
+        while self.pending and self.pending[0].time <= time:
+            item = self.pending.pop(0)
+            self.backstop(
+                item.symbol,
+                item.side,
+                item.amount,
+                item.bankruptcy_price,
+                time,
+                marks,
+                source="market",
+            )
 
     def pay_funding(self, time: Decimal, marks: Mapping[str, Decimal]) -> None:
         state = self.state
@@ -165,7 +386,9 @@ class _Replayer:
             # s is a fraction of what remains; as a fraction of the whole move:
             whole = start + s * (ONE - start)
             at = along(m0, m1, whole)
-            self.liquidate(key, members, t0 + whole * (t1 - t0), at)
+            time = t0 + whole * (t1 - t0)
+            self.liquidate(key, members, time, at)
+            self.sweep(time, at)  # what a partial step leaves inside its region
             start, marks = whole, at
 
     def ratios(self, time: Decimal, marks: Mapping[str, Decimal]) -> None:
@@ -206,11 +429,13 @@ def replay(
     path: Sequence[PathPoint],
     *,
     funding: Mapping[str, object] | None = None,
+    market: Market | None = None,
 ) -> Replay:
     """Replay `account` along `path`, with `funding` rates per symbol per interval.
 
     The interval is the account's venue's (`Venue.funding_hours`). See the module's
-    docstring for the rules.
+    docstring for the rules. `market`: the insurance fund and the other traders
+    around the account (`replay.market`), for the fund's draws and ADL.
     """
     if not isinstance(account, Account):
         raise EngineError("Replay an Account.")
@@ -227,7 +452,11 @@ def replay(
         rates[symbol] = value
     hours = Decimal(account.rules.funding_hours)
 
-    run = _Replayer(account, rates)
+    if market is not None:
+        if not isinstance(market, Market):
+            raise EngineError("The market must be a Market.")
+        market.check(account.symbols)
+    run = _Replayer(account, rates, market)
     marks: dict[str, Decimal] = {}
     for position in account.positions:
         marks.setdefault(position.symbol, position.entry_price)
@@ -248,10 +477,12 @@ def replay(
                 equity=run.equity(marks),
                 lost=state.lost,
                 funding=state.funding,
+                fund=run.fund if market else None,
             )
         )
 
     run.sweep(ZERO, marks, gap=True)  # past it at the first point: liquidated at once
+    run.market_shortfalls(ZERO, marks)
     record(0, ZERO)
     next_funding = hours
     time = ZERO
@@ -284,6 +515,7 @@ def replay(
             next_funding += hours
         if next_funding <= point.time:  # nothing left to pay funding: skip its times
             next_funding += ((point.time - next_funding) // hours + 1) * hours
+        run.market_shortfalls(time, marks)
         record(step, time)
 
     final = moments[-1]
