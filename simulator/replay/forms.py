@@ -163,7 +163,7 @@ class UploadForm(forms.Form):
 
 def _scenario_fields(query: Mapping[str, str]) -> dict[str, str]:
     """The simulator's own fields in the address: everything the path and step are not."""
-    ours = {"account", "path", "upload", "step", "csrfmiddlewaretoken", *PATH_FIELDS}
+    ours = {"account", "path", "upload", "step", "market", "csrfmiddlewaretoken", *PATH_FIELDS}
     return {key: query[key] for key in query if key not in ours}
 
 
@@ -171,10 +171,17 @@ class ReplayForms:
     """The replay's forms over one address, and the replay they add up to."""
 
     def __init__(
-        self, query: QueryDict, *, upload_points: list | None = None, presets_now: bool = False
+        self,
+        query: QueryDict,
+        *,
+        upload_points: list | None = None,
+        presets_now: bool = False,
+        market: dict | None = None,
     ) -> None:
-        """`presets_now`: read the presets past the cache (while content is loading)."""
+        """`presets_now`: read the presets past the cache (while content is loading);
+        `market`: a path's market block as given (else the one `market=<path>` names)."""
         self.problems: list[tuple[str, str]] = []
+        self.market = market
         self.outcome: ReplayOutcome | None = None
         self.upload_key = query.get("upload", "")
         self.path_preset = None
@@ -189,8 +196,19 @@ class ReplayForms:
                 )
             else:
                 data = {**self.path_preset.data, "account": self.path_preset.account, **data}
+                if self.path_preset.market:
+                    data.setdefault("market", self.path_preset.slug)
                 data.pop("path", None)
         data.setdefault("account", "two-isolated")
+        self.market_slug = "" if market is not None else data.get("market", "")
+        if self.market_slug:
+            holder = path_preset(self.market_slug)
+            if holder is None or not holder.market:
+                self.problems.append(
+                    ("path-list", "There is no market by that name: pick a path below.")
+                )
+            else:
+                self.market = holder.market
         for name, field in PathForm.base_fields.items():
             if field.initial is not None and name != "account":
                 data.setdefault(name, str(field.initial))
@@ -267,7 +285,11 @@ class ReplayForms:
                 return
         try:
             self.outcome = replay_scenario(
-                scenario=scenario, points=points, funding=cleaned["funding"]
+                scenario=scenario,
+                points=points,
+                funding=cleaned["funding"],
+                market=self.market,
+                symbol=cleaned["symbol"],
             )
         except EngineError as error:
             where = "id_file" if self.upload_key else "moves"
@@ -308,11 +330,15 @@ class ReplayForms:
             fields += [("upload", self.upload_key), ("funding", data.get("funding", "0%"))]
         else:
             fields += [(name, data.get(name, "")) for name in PATH_FIELDS]
+        if self.market_slug:
+            fields.append(("market", self.market_slug))
         return fields
 
 
-def path_problems(*, account: str, data: object) -> dict[str, list[str]]:
+def path_problems(*, account: str, data: object, market: object = None) -> dict[str, list[str]]:
     """What is wrong with a ready-made path (admin and content files), by field."""
+    if market is not None and not isinstance(market, dict):
+        return {"market": ["Give the market as an object: {} for none."]}
     if not isinstance(data, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in data.items()
     ):
@@ -322,8 +348,10 @@ def path_problems(*, account: str, data: object) -> dict[str, list[str]]:
         return {"data": [f"Unknown field {', '.join(unknown)}: use {', '.join(PATH_FIELDS)}."]}
     query = QueryDict(mutable=True)
     query.update({**data, "account": account})
-    forms = ReplayForms(query)
+    forms = ReplayForms(query, market=market or None)
     if forms.outcome is not None:
         return {}
     messages = [message for _, message in forms.errors]
+    if market and not ReplayForms(query).errors:  # it replays without its market
+        return {"market": messages or ["This market cannot be replayed on the path."]}
     return {"data": messages or ["This path cannot be replayed."]}
