@@ -19,7 +19,9 @@ from simulator.engine import (
     Shortfall,
     TierBasis,
     Trader,
+    Wallet,
     bankruptcy_price,
+    collateral_liquidation_price,
     liquidation_price,
 )
 from simulator.engine.replay import EventKind, PathPoint, replay
@@ -311,3 +313,65 @@ def test_properties_of_steps_fund_and_losses(case):
     closes = steps + kinds(result, EventKind.ADL)
     gained = sum((max(o.realized, D(0)) for event in closes for o in event.orders), D(0))
     assert taken - gained <= account.balance + TINY
+
+
+# ------------------------------------------------------------------ coin collateral
+
+
+def btc_long_cross(balance=1):
+    return Account(balance, [Position("BTC", "long", D(1), D(60000), D(10), mode=Mode.CROSS)])
+
+
+def test_a_btc_long_on_btc_collateral_is_lost_where_the_engine_says_and_sooner():
+    """1 BTC long at 10x on 0.2 BTC (Binance 95%): liquidated at the engine's
+    collateral_liquidation_price, above where the same long on the USDT those coins
+    were worth at the start (11,400) goes."""
+    wallet = Wallet({"BTC": D("0.2")}, "binance")
+    path = falling(D(60000), D(40000), 20)
+    result = replay(btc_long_cross(), path, wallet=wallet)
+    (event,) = kinds(result, EventKind.LIQUIDATION)
+    expected = collateral_liquidation_price(btc_long_cross(D(11400)), 0, wallet)
+    assert abs(event.marks["BTC"] - expected) < TINY  # 28 digits either way
+    assert result.moments[0].collateral == D(11400)  # 0.2 x 60,000 x 95%
+    usdt = replay(btc_long_cross(D(11400)), path)
+    (plain,) = kinds(usdt, EventKind.LIQUIDATION)
+    assert event.marks["BTC"] > plain.marks["BTC"] and event.time < plain.time
+    # The cross wallet lost is what the coins were worth there, not at the start.
+    assert event.amount == D("0.2") * event.marks["BTC"] * D("0.95")
+
+
+def test_a_wallet_of_usdt_counted_at_100_percent_replays_as_the_single_asset_account():
+    path = falling(D(60000), D(40000), 20)
+    on_wallet = replay(btc_long_cross(), path, wallet=Wallet({"USDT": 9000}, "bybit"))
+    plain = replay(btc_long_cross(D(9000)), path)
+    assert on_wallet.events == plain.events
+    assert [m.equity for m in on_wallet.moments] == [m.equity for m in plain.moments]
+
+
+def test_a_wallet_is_refused_for_isolated_positions_and_for_coins_the_path_cannot_price():
+    isolated = Account(D(6000), [Position("BTC", "long", D(1), D(60000), D(10))])
+    path = falling(D(60000), D(50000), 2)
+    with pytest.raises(EngineError, match="every position is cross"):
+        replay(isolated, path, wallet=Wallet({"BTC": 1}))
+    with pytest.raises(EngineError, match="holds ETH"):
+        replay(btc_long_cross(), path, wallet=Wallet({"ETH": 1}))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(1, 40).map(lambda n: D(n) / 20),
+    st.integers(0, 20000).map(D),
+    st.sampled_from(["binance", "bybit"]),
+    st.lists(st.tuples(prices, st.booleans()), min_size=1, max_size=6),
+)
+def test_on_coin_collateral_the_equity_never_goes_below_zero(coins, usdt, venue, steps):
+    wallet = Wallet({"BTC": coins, "USDT": usdt}, venue)
+    path = [PathPoint(D(0), {"BTC": D(60000)})]
+    path += [PathPoint(D(n), {"BTC": p}, gap=g) for n, (p, g) in enumerate(steps, start=1)]
+    result = replay(btc_long_cross(), path, wallet=wallet)
+    assert all(moment.equity >= D("-1E-9") for moment in result.moments)
+    for moment in result.moments:
+        if moment.account.positions:
+            assert moment.collateral == wallet.collateral_value(
+                {"BTC": moment.marks["BTC"], "USDT": 1}
+            ) or kinds(result, EventKind.PARTIAL)

@@ -115,7 +115,9 @@ def reduced(
     return max(balance, held), positions, kept
 
 
-def counterparty(account: Account, k: int, name: str, mark: Decimal) -> Counterparty:
+def counterparty(
+    account: Account, k: int, name: str, mark: Decimal, cross_wallet: Decimal
+) -> Counterparty:
     """Position `k` as ADL ranks it: backed by its isolated margin, or by the cross
     wallet and the cross positions' maintenance margin (Binance's "Wallet Balance")."""
     position = account.positions[k]
@@ -123,7 +125,7 @@ def counterparty(account: Account, k: int, name: str, mark: Decimal) -> Counterp
         collateral = position.isolated_margin
         maintenance = account.maintenance_margin(k, mark)
     else:
-        collateral = account.cross_wallet
+        collateral = cross_wallet
         maintenance = account.maintenance_margin(k, mark)
     return Counterparty(
         name, position.side, position.quantity, position.entry_price, mark, collateral, maintenance

@@ -121,6 +121,8 @@ class Moment:
     """Funding paid so far (negative: received)."""
     fund: Decimal | None = None
     """The venue's insurance fund, when the path gives a market."""
+    collateral: Decimal | None = None
+    """With a multi-asset wallet: the cross wallet, its coins at these marks."""
 
 
 @dataclass(frozen=True, slots=True)

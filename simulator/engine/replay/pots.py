@@ -14,6 +14,7 @@ from itertools import pairwise
 from simulator.engine.accounts import Account, Mode, Position
 from simulator.engine.inputs import ONE, ZERO
 from simulator.engine.liquidation import liquidation_region
+from simulator.engine.replay.coins import Coin
 from simulator.engine.replay.points import along
 
 CROSS = "cross"  # the cross pot's key; an isolated pot's key is its position's index
@@ -21,13 +22,36 @@ CROSS = "cross"  # the cross pot's key; an isolated pot's key is its position's 
 
 @dataclass(slots=True)
 class State:
-    """The account as the replay goes, with caches valid until it changes."""
+    """The account as the replay goes, with caches valid until it changes.
+
+    `coins`: with a multi-asset wallet, its coins whose value moves with the path; the
+    account's balance counts them at their start, and the cross wallet at `marks` is
+    `cross_wallet(marks)`. A cross liquidation takes them with the rest."""
 
     account: Account
     open: list[int]
     regions: dict[int, tuple[tuple[Decimal, Decimal | None], ...]] = field(default_factory=dict)
     lost: Decimal = ZERO
     funding: Decimal = ZERO
+    coins: tuple[Coin, ...] = ()
+
+    def cross_wallet(self, marks: Mapping[str, Decimal]) -> Decimal:
+        wallet = self.account.cross_wallet
+        for coin in self.coins:
+            wallet += coin.gain(marks)
+        return wallet
+
+    def rebase(self, marks: Mapping[str, Decimal]) -> None:
+        """Count the coins at `marks` in the balance from now on (before a step pays a
+        loss from it, so that it never counts on value the coins no longer have)."""
+        if not self.coins:
+            return
+        gain = sum((coin.gain(marks) for coin in self.coins), start=ZERO)
+        self.coins = tuple(
+            Coin(coin.rule, coin.amount, coin.symbol, marks[coin.symbol]) for coin in self.coins
+        )
+        account = self.account
+        self.replace(account.balance + gain, list(account.positions), self.open)
 
     def region(self, k: int) -> tuple[tuple[Decimal, Decimal | None], ...]:
         if k not in self.regions:
@@ -59,7 +83,7 @@ def pots(state: State) -> dict[object, list[int]]:
 def cushion(state: State, members: list[int], marks: Mapping[str, Decimal]) -> Decimal:
     """A cross pot's margin balance minus its maintenance margin (liquidated at <= 0)."""
     account = state.account
-    total = account.cross_wallet
+    total = state.cross_wallet(marks)
     for k in members:
         position = account.positions[k]
         price = marks[position.symbol]
@@ -72,7 +96,9 @@ def pot_worth(
 ) -> Decimal:
     """What the pot's margin is worth at `marks`: below zero it is beyond bankruptcy."""
     account = state.account
-    base = account.cross_wallet if key == CROSS else account.positions[members[0]].isolated_margin
+    base = (
+        state.cross_wallet(marks) if key == CROSS else account.positions[members[0]].isolated_margin
+    )
     return base + sum(
         (account.positions[k].unrealized_pnl(marks[account.positions[k].symbol]) for k in members),
         start=ZERO,
@@ -124,7 +150,9 @@ def cross_entry(
         low, high = sorted((a[symbol], b[symbol]))
         if low == high:
             continue
-        for price in account.maintenance_breaks(k):
+        breaks = list(account.maintenance_breaks(k))
+        breaks += [f for coin in state.coins if coin.symbol == symbol for f in coin.floors]
+        for price in breaks:
             if low < price < high:
                 cuts.add((price - a[symbol]) / (b[symbol] - a[symbol]))
     ordered = sorted(cuts)

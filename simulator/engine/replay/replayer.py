@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from simulator.engine.accounts import Account, Mode, Side, with_margin
+from simulator.engine.collateral import Wallet
 from simulator.engine.deleveraging import Counterparty, deleverage
 from simulator.engine.funding import funding_payment
 from simulator.engine.inputs import ONE, ZERO, EngineError, to_decimal
@@ -17,6 +18,7 @@ from simulator.engine.replay.backstops import (
     shares,
     trader_counterparty,
 )
+from simulator.engine.replay.coins import Coin, on_wallet
 from simulator.engine.replay.events import (
     BANKRUPT,
     RATIO_THRESHOLDS,
@@ -59,8 +61,11 @@ class _Replayer:
 
     def equity(self, marks: Mapping[str, Decimal]) -> Decimal:
         account = self.state.account
-        return account.balance + sum(
-            (p.unrealized_pnl(marks[p.symbol]) for p in account.positions), start=ZERO
+        coins = sum((coin.gain(marks) for coin in self.state.coins), start=ZERO)
+        return (
+            account.balance
+            + coins
+            + sum((p.unrealized_pnl(marks[p.symbol]) for p in account.positions), start=ZERO)
         )
 
     def mark_curve(self, time: Decimal, marks: Mapping[str, Decimal]) -> None:
@@ -105,7 +110,7 @@ class _Replayer:
             self.partial(key, members, orders, time, marks, gap=gap)
             return
         if key == CROSS:
-            lost = account.cross_wallet
+            lost = state.cross_wallet(marks)
         else:
             lost = account.positions[members[0]].isolated_margin
         gone = set(members)
@@ -129,7 +134,10 @@ class _Replayer:
         # rounding leave the wallet a hair short of the isolated margins it holds.
         held = sum((p.isolated_margin for p in positions if p.mode is Mode.ISOLATED), start=ZERO)
         state.lost += lost
-        state.replace(max(account.balance - lost, held), positions, [state.open[k] for k in keep])
+        wallet = account.cross_wallet if key == CROSS else lost
+        if key == CROSS:
+            state.coins = ()  # the wallet's coins go with the cross pot
+        state.replace(max(account.balance - wallet, held), positions, [state.open[k] for k in keep])
         self.above.pop(key, None)
         self.mark_curve(time, marks)
         if self.market and worth > 0:
@@ -149,6 +157,7 @@ class _Replayer:
     ) -> None:
         """A step that leaves part of the pot open: each member closes its order."""
         state = self.state
+        state.rebase(marks)
         account = state.account
         closes = {k: (order.closed, order.price) for k, order in zip(members, orders, strict=True)}
         balance, positions, kept = reduced(account, closes)
@@ -217,7 +226,13 @@ class _Replayer:
                     owners.append((name, -1))
         for k, position in enumerate(account.positions):
             if position.symbol == symbol and position.side is not side:
-                entry = counterparty(account, k, f"Your position {state.open[k] + 1}", mark)
+                entry = counterparty(
+                    account,
+                    k,
+                    f"Your position {state.open[k] + 1}",
+                    mark,
+                    state.cross_wallet(marks),
+                )
                 if entry.equity > 0:
                     queue.append(entry)
                     owners.append(("", k))
@@ -287,6 +302,8 @@ class _Replayer:
             )
         if closes:
             self.mark_curve(time, marks)
+            state.rebase(marks)
+            account = state.account
             balance, positions, kept = reduced(account, closes, release=True)
             state.replace(balance, positions, [state.open[k] for k in kept])
             self.mark_curve(time, marks)
@@ -318,7 +335,7 @@ class _Replayer:
         # A payment the margin cannot make: the position (or the cross pot) is
         # liquidated now, with what is left, instead of paying it.
         cross = [k for k in payments if account.positions[k].mode is Mode.CROSS]
-        if cross and sum(payments[k] for k in cross) >= account.cross_wallet:
+        if cross and sum(payments[k] for k in cross) >= state.cross_wallet(marks):
             members = [k for k, p in enumerate(account.positions) if p.mode is Mode.CROSS]
             self.liquidate(CROSS, members, time, marks)
             return self.pay_funding(time, marks)
@@ -430,12 +447,16 @@ def replay(
     *,
     funding: Mapping[str, object] | None = None,
     market: Market | None = None,
+    wallet: Wallet | None = None,
 ) -> Replay:
     """Replay `account` along `path`, with `funding` rates per symbol per interval.
 
     The interval is the account's venue's (`Venue.funding_hours`). See the module's
     docstring for the rules. `market`: the insurance fund and the other traders
-    around the account (`replay.market`), for the fund's draws and ADL.
+    around the account (`replay.market`), for the fund's draws and ADL. `wallet`: a
+    multi-asset wallet backing the cross account (every position cross), its coins
+    counted at their venue's rule at the marks of their symbols; the account's balance
+    is replaced by its collateral value at the first point.
     """
     if not isinstance(account, Account):
         raise EngineError("Replay an Account.")
@@ -456,11 +477,15 @@ def replay(
         if not isinstance(market, Market):
             raise EngineError("The market must be a Market.")
         market.check(account.symbols)
-    run = _Replayer(account, rates, market)
     marks: dict[str, Decimal] = {}
     for position in account.positions:
         marks.setdefault(position.symbol, position.entry_price)
     marks.update(points[0].marks)
+    coins: tuple[Coin, ...] = ()
+    if wallet is not None:
+        account, coins = on_wallet(account, wallet, marks)
+    run = _Replayer(account, rates, market)
+    run.state.coins = coins
     moments: list[Moment] = []
 
     def record(step: int, time: Decimal) -> None:
@@ -478,6 +503,7 @@ def replay(
                 lost=state.lost,
                 funding=state.funding,
                 fund=run.fund if market else None,
+                collateral=state.cross_wallet(marks) if wallet is not None else None,
             )
         )
 
