@@ -14,6 +14,7 @@ from itertools import pairwise
 from typing import Annotated, Any, Literal
 
 import pydantic
+from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from pydantic_core import PydanticCustomError
 
@@ -68,6 +69,9 @@ class PresetSchema(pydantic.BaseModel):
     positions: list[PositionSchema] = pydantic.Field(min_length=1, max_length=MAX_POSITIONS)
     marks: dict[str, Number] = {}  # symbol: a move like -12% or a price like 52800
     chart_symbol: str | None = None
+    # The replay's multi-asset wallet (the simulator leaves it out): {BTC: 0.2, USDT: 1000}
+    wallet: dict[str, Number] | None = None
+    collateral: Literal["binance", "bybit"] | None = None  # whose ratios; default binance
 
 
 class PresetsFile(pydantic.RootModel[dict[str, PresetSchema]]):
@@ -98,6 +102,9 @@ def form_data(preset: PresetSchema) -> dict[str, str]:
     data.update({f"mark_{symbol}": value for symbol, value in preset.marks.items()})
     if preset.chart_symbol is not None:
         data["chart_symbol"] = preset.chart_symbol
+    if preset.wallet is not None:
+        data["wallet"] = ", ".join(f"{asset} {amount}" for asset, amount in preset.wallet.items())
+        data["collateral"] = preset.collateral or "binance"
     return data
 
 
@@ -122,7 +129,28 @@ def _form_problems(preset: PresetSchema, forms: SimulatorForms) -> list[tuple[st
     for name, messages in forms.marks_form.errors.items():
         field = f"marks, {name.removeprefix('mark_')}" if name.startswith("mark_") else name
         problems += [(field, message) for message in messages]
+    if preset.collateral is not None and preset.wallet is None:
+        problems.append(("collateral", "goes with a wallet: give wallet: too"))
+    if preset.wallet is not None:
+        problems += [("wallet", message) for message in _wallet_problems(preset)]
     return problems
+
+
+def _wallet_problems(preset: PresetSchema) -> list[str]:
+    from simulator.engine import EngineError, Wallet  # the engine judges the assets
+    from simulator.replay.forms import wallet_balances  # as the replay's form reads it
+
+    assert preset.wallet is not None
+    if not preset.wallet:
+        return ["give at least one asset, like {BTC: 0.2}"]
+    try:
+        balances = wallet_balances(", ".join(f"{a} {n}" for a, n in preset.wallet.items()))
+        Wallet(balances, preset.collateral or "binance")
+    except EngineError as error:
+        return [str(error)]
+    except ValidationError as error:
+        return list(error.messages)
+    return []
 
 
 def snapshot(preset: Preset) -> dict[str, Any]:

@@ -9,7 +9,16 @@ from decimal import Decimal
 
 from core.numbers import money, number, percent, price
 from simulator.chart import ReplayChart, replay_chart
-from simulator.engine import Account, EngineError, Mode, evaluate, with_mode
+from simulator.engine import (
+    Account,
+    EngineError,
+    Mode,
+    Wallet,
+    base_asset,
+    collateral_liquidation_price,
+    evaluate,
+    with_mode,
+)
 from simulator.engine.replay import (
     Event,
     EventKind,
@@ -74,6 +83,7 @@ class ReplayOutcome:
     chart: ReplayChart
     summary: str
     market: Market | None = None
+    wallet: Wallet | None = None
 
     @property
     def last_step(self) -> int:
@@ -120,10 +130,15 @@ class ReplayOutcome:
                     reduced[order.position] = (
                         f"{quantity(order.remaining)} left after {by} at {when(event.time)}"
                     )
-        states = {}
+        states: dict = {}
+        liquidation: dict[int, Decimal | None] = {}
         if moment.account.positions:
-            evaluation = evaluate(moment.account, moment.marks)
+            account = moment.account
+            if moment.collateral is not None and self.wallet is not None:
+                account, liquidation = _on_wallet(account, moment, self.wallet)
+            evaluation = evaluate(account, moment.marks)
             states = dict(zip(moment.open, evaluation.positions, strict=True))
+            liquidation = {moment.open[k]: v for k, v in liquidation.items()}
         rows = []
         for index, name in enumerate(self.names):
             state = states.get(index)
@@ -134,12 +149,43 @@ class ReplayOutcome:
                     open=state is not None,
                     margin_balance=state.margin_balance if state else None,
                     margin_ratio=state.margin_ratio if state else None,
-                    liquidation_price=state.liquidation_price if state else None,
+                    liquidation_price=(
+                        liquidation.get(index, state.liquidation_price) if state else None
+                    ),
                     closed="" if state else closed.get(index, ""),
                     reduced=reduced.get(index, "") if state else "",
                 )
             )
         return ModeAtStep(mode.label, moment, tuple(rows))
+
+
+def _on_wallet(
+    account: Account, moment: Moment, wallet: Wallet
+) -> tuple[Account, dict[int, Decimal | None]]:
+    """The account at `moment` on its wallet: its balance the wallet's collateral value
+    there, and each position's liquidation price with the coins moving with the mark
+    (the wallet's stablecoins stand for what the coins are not)."""
+    assert moment.collateral is not None
+    held = {base_asset(symbol): symbol for symbol in account.symbols}
+    coins = {asset: amount for asset, amount in wallet.balances.items() if asset in held}
+    prices = {asset: moment.marks[held[asset]] for asset in coins}
+    rest = moment.collateral - Wallet(coins, wallet.schedule).collateral_value(prices)
+    now = Account(
+        moment.collateral,
+        account.positions,
+        brackets=account.brackets,
+        venue=account.venue,
+        taker_fee=account.taker_fee,
+    )
+    ratio = wallet.schedule.rules.get("USDT")
+    if rest < 0 or ratio is None or ratio.tiers[0].ratio == 0:
+        return now, dict.fromkeys(range(len(account.positions)))
+    usdt = rest / ratio.tiers[0].ratio  # a flat ratio in both our tables
+    today = Wallet({**coins, "USDT": usdt}, wallet.schedule)
+    return now, {
+        k: collateral_liquidation_price(now, k, today, prices, moment.marks)
+        for k in range(len(account.positions))
+    }
 
 
 CLOSED_BY = {
@@ -364,13 +410,20 @@ def replay_account(
     points: list[PathPoint],
     funding: Decimal,
     market: Market | None = None,
+    wallet: Wallet | None = None,
 ) -> ReplayOutcome:
-    """`account` replayed all-isolated and all-cross on `points`. Raises EngineError."""
+    """`account` replayed all-isolated and all-cross on `points`; with a `wallet`, all
+    cross on its USDT balance and all cross on the wallet. Raises EngineError."""
     symbols = tuple(account.symbols)
     rates = {symbol: funding for symbol in symbols} if funding else {}
     modes = []
-    for label, mode in MODES:
-        result = replay(with_mode(account, mode), points, funding=rates, market=market)
+    runs = ((label, mode, None) for label, mode in MODES)
+    if wallet is not None:
+        runs = (("Cross on USDT", Mode.CROSS, None), ("Cross on the wallet", Mode.CROSS, wallet))
+    for label, mode, coins in runs:
+        result = replay(
+            with_mode(account, mode), points, funding=rates, market=market, wallet=coins
+        )
         log = tuple(describe(e, names=names, symbols=symbols) for e in result.events)
         modes.append(ModeReplay(label, result, log, _mode_summary(label, result, names, symbols)))
     isolated, cross = modes
@@ -385,6 +438,7 @@ def replay_account(
         chart=chart,
         summary=f"{isolated.summary} {cross.summary}",
         market=market,
+        wallet=wallet,
     )
 
 
@@ -399,6 +453,7 @@ def replay_scenario(
     funding: Decimal,
     market: dict | None = None,
     symbol: str = "",
+    wallet: Wallet | None = None,
 ) -> ReplayOutcome:
     """The simulator's scenario (its positions, not its marks) replayed on `points`,
     with a path's `market` block (its moves from entry; `symbol` where it names none)."""
@@ -409,4 +464,5 @@ def replay_scenario(
         points=points,
         funding=funding,
         market=None if not market else market_of(market, account=account, symbol=symbol),
+        wallet=wallet,
     )

@@ -16,6 +16,8 @@ from tests.content_files import edit, problems_of
 
 pytestmark = pytest.mark.django_db
 
+D = Decimal
+
 URL = "/simulator/replay/"
 SLUG = "black-thursday-2020-advanced"
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -160,3 +162,62 @@ def test_the_admin_refuses_a_market_that_cannot_be_replayed():
     assert path_problems(account=row.account, data=row.data, market=[1]) == {
         "market": ["Give the market as an object: {} for none."]
     }
+
+
+COINS = "black-thursday-advanced-coins"
+
+
+def test_the_coins_account_on_the_same_path_is_lost_sooner_than_on_usdt(client):
+    forms = ReplayForms(QueryDict(f"path={SLUG}&account={COINS}"))
+    assert forms.outcome is not None, forms.errors
+    usdt, coins = forms.outcome.modes
+    assert (usdt.label, coins.label) == ("Cross on USDT", "Cross on the wallet")
+    first = next(e for e in coins.result.events if e.kind is EventKind.PARTIAL)
+    plain = next(e for e in usdt.result.events if e.kind is EventKind.PARTIAL)
+    assert first.time < plain.time and first.marks["BTC"] > plain.marks["BTC"]
+    # 2 BTC at 7,300 counted at 95% and 36,130 USDT at 99.99%.
+    assert coins.result.moments[0].collateral == D("13870") + D("36126.387")
+    kinds = {e.kind for e in coins.result.events}
+    assert {EventKind.PARTIAL, EventKind.FUND, EventKind.ADL} <= kinds
+    html = client.get(URL, {"path": SLUG, "account": COINS}).content.decode()
+    assert 'value="BTC 2, USDT 36130"' in html  # the preset's wallet, in the form
+    assert "The wallet counts $49,996.39 as collateral at these prices." in text_of(
+        client.get(URL, {"path": SLUG, "account": COINS, "step": "0"})
+    )
+
+
+@pytest.mark.parametrize(
+    ("wallet", "message"),
+    [
+        ("BTC", "Write each asset as its name and amount"),
+        ("BTC two", "The amount of BTC must be a number"),
+        ("BTC -1", "between 0 and"),
+        ("BTC 1, BTC 2", "BTC is given twice"),
+        ("DOGE 5", "We do not know the asset"),
+        ("ETH 1", "holds ETH, but the account holds no position on it"),
+        ("XRP 1", "holds XRP"),
+        (", ".join(f"USDT{n} 1" for n in range(11)), "at most 10 assets"),
+        ("<script>alert(1)</script> 1", "Write each asset"),
+        ("BTC 1e999999", "must be a number"),
+        ("x" * 400, "at most 300 characters"),
+    ],
+)
+def test_a_wrong_wallet_is_refused_with_a_message_and_kept_as_typed(client, wallet, message):
+    response = client.get(URL, {"path": SLUG, "account": COINS, "wallet": wallet})
+    assert response.status_code == 422
+    text = text_of(response)
+    assert message in text, text[:3000]
+    if len(wallet) <= 300:
+        assert wallet in unescape(response.content.decode())
+
+
+def test_a_wallet_with_bybits_rules_and_isolated_presets_replay_cross(client):
+    forms = ReplayForms(
+        QueryDict(f"path={SLUG}&wallet=BTC+1,+USDT+20000&collateral=bybit")
+    )  # the isolated preset's positions, all cross on the wallet
+    assert forms.outcome is not None, forms.errors
+    assert forms.outcome.modes[1].result.moments[0].collateral == D("7154") + D("20000")
+    assert ("wallet", "BTC 1, USDT 20000") in forms.fields()
+    response = client.get(URL, {"path": SLUG, "wallet": "BTC 1", "collateral": "kraken"})
+    assert response.status_code == 422
+    assert "Select a valid choice" in text_of(response)
