@@ -221,3 +221,29 @@ def test_a_wallet_with_bybits_rules_and_isolated_presets_replay_cross(client):
     response = client.get(URL, {"path": SLUG, "wallet": "BTC 1", "collateral": "kraken"})
     assert response.status_code == 422
     assert "Select a valid choice" in text_of(response)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("wallet: {BTC: 2, USDT: 36130}", "wallet: {DOGE: 2}",
+         "black-thursday-advanced-coins, wallet: We do not know the asset 'DOGE'"),
+        ("wallet: {BTC: 2, USDT: 36130}", "wallet: {BTC: -2}",
+         "black-thursday-advanced-coins, wallet: The amount of BTC must be between 0"),
+        ("wallet: {BTC: 2, USDT: 36130}", "wallet: {BTC: lots}",
+         "black-thursday-advanced-coins, wallet: The amount of BTC must be a number"),
+        ("wallet: {BTC: 2, USDT: 36130}", "wallet: {}",
+         "black-thursday-advanced-coins, wallet: give at least one asset"),
+        ("wallet: {BTC: 2, USDT: 36130}\n  collateral: binance",
+         "wallet: {SOL: 2}\n  collateral: bybit",
+         "black-thursday-advanced-coins, wallet: Bybit Unified Trading Account does not take SOL"),
+        ("  collateral: binance\n", "  collateral: kraken\n",
+         "black-thursday-advanced-coins, collateral: Input should be 'binance' or 'bybit'"),
+        ("  wallet: {BTC: 2, USDT: 36130}\n", "",
+         "black-thursday-advanced-coins, collateral: goes with a wallet"),
+    ],
+)  # fmt: skip
+def test_a_wrong_preset_wallet_names_the_file_the_preset_and_the_field(content, old, new, expected):
+    edit(content / "presets.yaml", old, new)
+    problems = problems_of(content)
+    assert any(p.startswith(f"content/presets.yaml: {expected}") for p in problems), problems
