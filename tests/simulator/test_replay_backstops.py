@@ -6,7 +6,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from simulator.engine import (
@@ -285,6 +285,19 @@ def cases(draw):
     return Account(balance, positions, venue=venue), path, market
 
 
+@example(  # ADL's partial close of a trader that rounds to the whole of it
+    (
+        Account(
+            D("9642.857142857142857142857143"),
+            [
+                Position("BTC", "long", D("0.25"), D(60000), D(7)),
+                Position("BTC", "long", D("0.25"), D(60000), D(2)),
+            ],
+        ),
+        [PathPoint(D(0), {"BTC": D(60000)}), PathPoint(D("0.5"), {"BTC": D(20000)}, gap=True)],
+        Market(D(0), [Trader("T0", "BTC", "short", D("0.25"), D(60000), D(1000))]),
+    )
+)
 @settings(max_examples=60, deadline=None)
 @given(cases())
 def test_properties_of_steps_fund_and_losses(case):

@@ -264,8 +264,8 @@ class _Replayer:
             name, k = owners[result.ranking[step.rank - 1].index]
             if k < 0:
                 trader = self.traders.pop(name)
-                if not step.whole:
-                    left = trader.quantity - step.closed
+                left = trader.quantity - step.closed
+                if left > 0:  # "partly" can round to the whole in the 28th digit
                     self.traders[name] = Trader(
                         name,
                         trader.symbol,
