@@ -113,6 +113,9 @@ def form_data(preset: PresetSchema) -> dict[str, str]:
     if preset.wallet is not None:
         wallet = preset.wallet
         data.update(wallet_data(venue=wallet.venue, amounts=wallet.assets, prices=wallet.prices))
+        # The replay reads the same wallet as one line, counted by the same venue's ratios.
+        data["wallet"] = ", ".join(f"{asset} {amount}" for asset, amount in wallet.assets.items())
+        data["collateral"] = wallet.venue
     return data
 
 
@@ -212,6 +215,57 @@ class PointSchema(pydantic.BaseModel):
     gap: bool = False  # the source describes a jump to this price
 
 
+def _as_move(value: Any) -> str:
+    """A move from the path's first price, like -44% or 0%, as text."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not MOVE.fullmatch(text):
+        raise PydanticCustomError("move", "must be a move from the path's start, like -44% or 0%")
+    if Decimal(text.removesuffix("%")) <= -100:
+        raise PydanticCustomError("move", "must be above -100%: a price stays above zero")
+    return text
+
+
+MOVE = re.compile(r"^[+-]?\d{1,6}(?:\.\d{1,6})?%$")
+Move = Annotated[str, pydantic.BeforeValidator(_as_move)]
+AMOUNT_LIMIT = Decimal(10) ** 12
+
+
+class TraderSchema(pydantic.BaseModel):
+    """Another trader's position, ranked for ADL beside the account's (illustrative)."""
+
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    name: str = pydantic.Field(min_length=1, max_length=60)
+    side: Literal["long", "short"]
+    entry: Move = "0%"  # from the path's first price (the account's entry)
+    notional: Decimal = pydantic.Field(gt=0, le=AMOUNT_LIMIT)  # USDT at entry
+    leverage: Decimal = pydantic.Field(ge=1, le=200)
+    symbol: str | None = None  # default: the path's symbol
+
+
+class ShortfallSchema(pydantic.BaseModel):
+    """What other traders' liquidations leave beyond bankruptcy at a time (illustrative)."""
+
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    at: pydantic.AwareDatetime
+    side: Literal["long", "short"]  # the side liquidated
+    amount: Decimal = pydantic.Field(gt=0, le=AMOUNT_LIMIT)  # USDT
+    bankruptcy: Move  # their bankruptcy price, from the path's first price
+    symbol: str | None = None
+
+
+class MarketSchema(pydantic.BaseModel):
+    """The insurance fund and the traders around the account: made up, and said so."""
+
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    illustrative: str = pydantic.Field(min_length=1, max_length=600)  # shown on the page
+    fund: Decimal = pydantic.Field(ge=0, le=AMOUNT_LIMIT)  # USDT when the path starts
+    traders: list[TraderSchema] = pydantic.Field(default=[], max_length=20)
+    shortfalls: list[ShortfallSchema] = pydantic.Field(default=[], max_length=50)
+
+
 class PathSchema(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
 
@@ -225,6 +279,62 @@ class PathSchema(pydantic.BaseModel):
     steps: Number = "10"
     hours: Number = "1"
     funding: Number = "0%"
+    market: MarketSchema | None = None  # the fund and ADL's queue: only with points
+
+
+def _market_problems(item: PathSchema) -> list[tuple[str, str]]:
+    market = item.market
+    if market is None:
+        return []
+    if item.points is None:
+        return [("market", "goes with points: its shortfalls are at the points' times")]
+    problems = []
+    names = [trader.name.strip() for trader in market.traders]
+    for number, name in enumerate(names, start=1):
+        if names.index(name) != number - 1:
+            problems.append((f"market, trader {number}, name", f"another trader is named {name}"))
+    first, last = item.points[0].at, item.points[-1].at
+    for number, shortfall in enumerate(market.shortfalls, start=1):
+        if not first <= shortfall.at <= last:
+            problems.append((f"market, shortfall {number}, at", "must be within the points' times"))
+    return problems
+
+
+def market_data(item: PathSchema) -> dict[str, Any]:
+    """The market as the replay takes it: text only, times in hours from the first point."""
+    market = item.market
+    if market is None or item.points is None:
+        return {}
+    start = item.points[0].at
+
+    def text(value: Decimal) -> str:
+        return format(value.normalize(), "f")
+
+    return {
+        "illustrative": " ".join(market.illustrative.split()),
+        "fund": text(market.fund),
+        "traders": [
+            {
+                "name": trader.name.strip(),
+                "symbol": trader.symbol or item.symbol or "",
+                "side": trader.side,
+                "entry": trader.entry,
+                "notional": text(trader.notional),
+                "leverage": text(trader.leverage),
+            }
+            for trader in market.traders
+        ],
+        "shortfalls": [
+            {
+                "hour": text(Decimal((shortfall.at - start).total_seconds()) / 3600),
+                "symbol": shortfall.symbol or item.symbol or "",
+                "side": shortfall.side,
+                "amount": text(shortfall.amount),
+                "bankruptcy": shortfall.bankruptcy,
+            }
+            for shortfall in market.shortfalls
+        ],
+    }
 
 
 def _point_problems(item: PathSchema) -> list[tuple[str, str]]:
@@ -304,6 +414,7 @@ def path_snapshot(row: PricePath) -> dict[str, Any]:
         "order": row.order,
         "account": row.account,
         "data": row.data,
+        "market": row.market,
     }
 
 
@@ -336,7 +447,7 @@ def load_paths(run: ContentRun) -> None:
         if item.account not in known:
             run.problem(path, f"{slug}, account", f"there is no preset “{item.account}”")
             continue
-        problems = _point_problems(item)
+        problems = _point_problems(item) + _market_problems(item)
         for field, message in problems:
             run.problem(path, f"{slug}, {field}", message)
         if problems:
@@ -352,16 +463,19 @@ def load_paths(run: ContentRun) -> None:
             data["symbol"] = item.symbol
         query = QueryDict(mutable=True)
         query.update({**data, "account": item.account})
-        forms = ReplayForms(query, presets_now=True)
+        market = market_data(item)
+        forms = ReplayForms(query, presets_now=True, market=market or None)
         if forms.outcome is None:
             for target, message in forms.errors:
                 field = target.removeprefix("id_") if target.startswith("id_") else ""
                 run.problem(path, f"{slug}, {field}" if field else slug, message)
             continue
-        _write_path(run, slug=slug, order=order, item=item, data=data)
+        _write_path(run, slug=slug, order=order, item=item, data=data, market=market)
 
 
-def _write_path(run: ContentRun, *, slug: str, order: int, item: PathSchema, data: dict) -> None:
+def _write_path(
+    run: ContentRun, *, slug: str, order: int, item: PathSchema, data: dict, market: dict
+) -> None:
     row = PricePath.objects.filter(slug=slug).first()
     incoming = {
         "title": item.title,
@@ -369,6 +483,7 @@ def _write_path(run: ContentRun, *, slug: str, order: int, item: PathSchema, dat
         "order": order,
         "account": item.account,
         "data": data,
+        "market": market,
     }
     if not run.should_write(
         label=f"Path {slug}", row=row, incoming=incoming, current=lambda: path_snapshot(row)

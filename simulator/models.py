@@ -69,6 +69,13 @@ class PricePath(LoadedFromContent):
         help_text='The path as the replay form takes it: {"moves": "0%, -12%, -50%", '
         '"steps": "12", "hours": "1", "funding": "0%"}.'
     )
+    market = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Illustrative: the insurance fund and the other traders around the account "
+        '(content/paths.yaml\'s market:), as {"illustrative": ..., "fund": ..., "traders": '
+        '[...], "shortfalls": [...]}; empty for none.',
+    )
 
     class Meta:
         ordering = ["order", "slug"]
@@ -81,7 +88,9 @@ class PricePath(LoadedFromContent):
 
     def clean(self) -> None:
         # The replay judges a path; asked through its app, since it reads this module.
-        problems = apps.get_app_config("replay").path_problems(account=self.account, data=self.data)
+        problems = apps.get_app_config("replay").path_problems(
+            account=self.account, data=self.data, market=self.market or None
+        )
         if problems:
             raise ValidationError(problems)
 

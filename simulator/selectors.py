@@ -74,12 +74,13 @@ class PathData:
     description: str
     account: str
     data: dict[str, str]  # the replay form's path fields
+    market: dict  # illustrative: the fund and the traders around the account; {} for none
 
 
 def _paths_from_database() -> dict[str, PathData]:
-    fields = ("slug", "title", "description", "account", "data")
+    fields = ("slug", "title", "description", "account", "data", "market")
     return {
-        row.slug: PathData(row.slug, row.title, row.description, row.account, row.data)
+        row.slug: PathData(row.slug, row.title, row.description, row.account, row.data, row.market)
         for row in PricePath.objects.only(*fields)
     }
 

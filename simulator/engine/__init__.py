@@ -26,9 +26,6 @@ One module per concept; import from here, the package's public API:
   equity line for one symbol's price, for charts.
 * `explanation`: `explain_liquidation_price`, the steps from the textbook price
   to the venue's, one rule at a time (`Explanation`, `Step`).
-* `replay`: an account along a price path, event by event (`replay`, `Replay`,
-  `PathPoint`, `Event`, `EventKind`, `Moment`).
-* `paths`: price paths as people type or upload them, into `PathPoint`s.
 * `deleveraging`: the insurance fund and auto-deleveraging (`deleverage`,
   `adl_ranking`, `Counterparty`, each venue's `AdlRule`), and partial
   liquidation in steps (`hyperliquid_liquidation_steps`, `okx_liquidation_steps`).
@@ -41,6 +38,11 @@ One module per concept; import from here, the package's public API:
   (`portfolio_margin`, Binance's uniMMR; `PortfolioMargin`, `PortfolioAsset`,
   `PortfolioPosition`, `PortfolioRule`, `PortfolioLevel`, `BINANCE_PORTFOLIO_MARGIN`,
   `PORTFOLIO_RULES`, `get_portfolio_rule`, `portfolio_level`).
+* `replay` (a package): an account along a price path, event by event (`replay`,
+  `Replay`, `PathPoint`, `Event`, `EventKind`, `Moment`), partial liquidation in
+  steps (`Order`), and with a `Market` (`Trader`, `Shortfall`) the insurance fund's
+  draws (`FundDraw`) and auto-deleveraging.
+* `paths`: price paths as people type or upload them, into `PathPoint`s.
 
 The modules depend one way, in the order above (no module imports one listed
 after it), so each can be read on its own with only those before it.
@@ -112,9 +114,14 @@ from simulator.engine.replay import (
     RATIO_THRESHOLDS,
     Event,
     EventKind,
+    FundDraw,
+    Market,
     Moment,
+    Order,
     PathPoint,
     Replay,
+    Shortfall,
+    Trader,
     replay,
 )
 from simulator.engine.tiers import (
@@ -154,10 +161,13 @@ __all__ = [
     "Event",
     "EventKind",
     "Explanation",
+    "FundDraw",
     "Holding",
     "LiquidationStep",
+    "Market",
     "Mode",
     "Moment",
+    "Order",
     "PathError",
     "PathPoint",
     "PortfolioAsset",
@@ -169,10 +179,12 @@ __all__ = [
     "PositionState",
     "Ranked",
     "Replay",
+    "Shortfall",
     "Side",
     "Step",
     "Tier",
     "TierBasis",
+    "Trader",
     "Venue",
     "VenueTable",
     "Wallet",

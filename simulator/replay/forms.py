@@ -18,7 +18,7 @@ from django.urls import reverse
 
 from core.forms import ErrorList, error_list
 from core.numbers import NotANumber, parse_number
-from simulator.engine import EngineError
+from simulator.engine import EngineError, Wallet
 from simulator.engine.paths import (
     MAX_POINTS,
     MAX_UPLOAD_BYTES,
@@ -35,6 +35,8 @@ from simulator.selectors import path_preset, path_presets, presets, stored_prese
 
 SCENARIO = "scenario"  # the account is the simulator's fields in the address
 PATH_FIELDS = ("moves", "symbol", "steps", "hours", "funding")
+WALLET_FIELDS = ("wallet", "collateral")  # a multi-asset wallet, kept with any path
+MAX_WALLET_ASSETS = 10
 MAX_FUNDING = Decimal(5)  # percent per interval: far beyond any real rate
 HOUR_CHOICES = [
     ("0.25", "15 minutes"),
@@ -64,6 +66,37 @@ class FundingField(forms.CharField):
                 code="max_value",
             )
         return rate / 100
+
+
+def wallet_balances(text: str) -> dict[str, Decimal]:
+    """ "BTC 0.2, USDT 1000" as {asset: amount}; a ValidationError says what to write."""
+    balances: dict[str, Decimal] = {}
+    items = [item.strip() for item in text.replace("\n", ",").split(",") if item.strip()]
+    if len(items) > MAX_WALLET_ASSETS:
+        raise ValidationError(f"Give at most {MAX_WALLET_ASSETS} assets", code="too_many")
+    for item in items:
+        parts = item.replace(":", " ").split()
+        if len(parts) != 2 or not parts[0].isalpha() or len(parts[0]) > 10:
+            shown = item[:40]
+            raise ValidationError(
+                f"Write each asset as its name and amount, like BTC 0.2, USDT 1000 (not “{shown}”)",
+                code="invalid",
+            )
+        asset = parts[0].upper()
+        try:
+            amount = parse_number(parts[1])
+        except NotANumber:
+            raise ValidationError(
+                f"The amount of {asset} must be a number, like 0.2", code="invalid"
+            ) from None
+        if amount < 0 or amount > 10**12:
+            raise ValidationError(
+                f"The amount of {asset} must be between 0 and 1,000,000,000,000", code="invalid"
+            )
+        if asset in balances:
+            raise ValidationError(f"{asset} is given twice: add the amounts", code="invalid")
+        balances[asset] = amount
+    return balances
 
 
 class PathForm(forms.Form):
@@ -99,6 +132,26 @@ class PathForm(forms.Form):
         initial="1",
         help_text="How long a step lasts: funding is paid at the exchange's interval.",
     )
+    wallet = forms.CharField(
+        label="Wallet in several assets (optional)",
+        max_length=300,
+        required=False,
+        help_text=(
+            "Coins backing the cross account, like BTC 0.2, USDT 1000: each counted at the "
+            "exchange's collateral ratio and at its own price along the path. Empty: the "
+            "account's balance in USDT."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    collateral = forms.ChoiceField(
+        label="Collateral rules",
+        required=False,
+        choices=[
+            ("binance", "Binance Multi-Assets Mode"),
+            ("bybit", "Bybit Unified Trading Account"),
+        ],
+        help_text="Whose collateral ratios count the wallet's assets.",
+    )
     funding = FundingField(
         label="Funding rate per interval",
         required=False,
@@ -123,6 +176,21 @@ class PathForm(forms.Form):
         if not symbol:
             raise ValidationError("The account holds no position to move", code="required")
         return symbol
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        text = cleaned.get("wallet") or ""
+        cleaned["wallet"] = None
+        if not text.strip():
+            return cleaned
+        try:
+            balances = wallet_balances(text)
+            cleaned["wallet"] = Wallet(balances, cleaned.get("collateral") or "binance")
+        except ValidationError as error:
+            self.add_error("wallet", error)
+        except EngineError as error:
+            self.add_error("wallet", str(error).removesuffix("."))
+        return cleaned
 
     def clean_moves(self) -> dict:
         try:
@@ -163,7 +231,8 @@ class UploadForm(forms.Form):
 
 def _scenario_fields(query: Mapping[str, str]) -> dict[str, str]:
     """The simulator's own fields in the address: everything the path and step are not."""
-    ours = {"account", "path", "upload", "step", "csrfmiddlewaretoken", *PATH_FIELDS}
+    ours = {"account", "path", "upload", "step", "market", "csrfmiddlewaretoken"}
+    ours |= {*PATH_FIELDS, *WALLET_FIELDS}
     return {key: query[key] for key in query if key not in ours}
 
 
@@ -171,10 +240,17 @@ class ReplayForms:
     """The replay's forms over one address, and the replay they add up to."""
 
     def __init__(
-        self, query: QueryDict, *, upload_points: list | None = None, presets_now: bool = False
+        self,
+        query: QueryDict,
+        *,
+        upload_points: list | None = None,
+        presets_now: bool = False,
+        market: dict | None = None,
     ) -> None:
-        """`presets_now`: read the presets past the cache (while content is loading)."""
+        """`presets_now`: read the presets past the cache (while content is loading);
+        `market`: a path's market block as given (else the one `market=<path>` names)."""
         self.problems: list[tuple[str, str]] = []
+        self.market = market
         self.outcome: ReplayOutcome | None = None
         self.upload_key = query.get("upload", "")
         self.path_preset = None
@@ -189,8 +265,19 @@ class ReplayForms:
                 )
             else:
                 data = {**self.path_preset.data, "account": self.path_preset.account, **data}
+                if self.path_preset.market:
+                    data.setdefault("market", self.path_preset.slug)
                 data.pop("path", None)
         data.setdefault("account", "two-isolated")
+        self.market_slug = "" if market is not None else data.get("market", "")
+        if self.market_slug:
+            holder = path_preset(self.market_slug)
+            if holder is None or not holder.market:
+                self.problems.append(
+                    ("path-list", "There is no market by that name: pick a path below.")
+                )
+            else:
+                self.market = holder.market
         for name, field in PathForm.base_fields.items():
             if field.initial is not None and name != "account":
                 data.setdefault(name, str(field.initial))
@@ -201,6 +288,9 @@ class ReplayForms:
         else:
             found = (stored_preset if presets_now else presets().get)(data["account"])
             account_data = None if found is None else found.form_data()
+            for name in WALLET_FIELDS:  # a preset's wallet, unless the address gives one
+                if found is not None and name in found.data:
+                    data.setdefault(name, found.data[name])
         self.account_forms = SimulatorForms(account_data) if account_data is not None else None
         symbols = []
         if self.account_forms is not None and self.account_forms.is_valid():
@@ -267,7 +357,12 @@ class ReplayForms:
                 return
         try:
             self.outcome = replay_scenario(
-                scenario=scenario, points=points, funding=cleaned["funding"]
+                scenario=scenario,
+                points=points,
+                funding=cleaned["funding"],
+                market=self.market,
+                symbol=cleaned["symbol"],
+                wallet=cleaned["wallet"],
             )
         except EngineError as error:
             where = "id_file" if self.upload_key else "moves"
@@ -308,11 +403,17 @@ class ReplayForms:
             fields += [("upload", self.upload_key), ("funding", data.get("funding", "0%"))]
         else:
             fields += [(name, data.get(name, "")) for name in PATH_FIELDS]
+        if self.market_slug:
+            fields.append(("market", self.market_slug))
+        if data.get("wallet", "").strip():
+            fields += [(name, data.get(name, "")) for name in WALLET_FIELDS]
         return fields
 
 
-def path_problems(*, account: str, data: object) -> dict[str, list[str]]:
+def path_problems(*, account: str, data: object, market: object = None) -> dict[str, list[str]]:
     """What is wrong with a ready-made path (admin and content files), by field."""
+    if market is not None and not isinstance(market, dict):
+        return {"market": ["Give the market as an object: {} for none."]}
     if not isinstance(data, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in data.items()
     ):
@@ -322,8 +423,10 @@ def path_problems(*, account: str, data: object) -> dict[str, list[str]]:
         return {"data": [f"Unknown field {', '.join(unknown)}: use {', '.join(PATH_FIELDS)}."]}
     query = QueryDict(mutable=True)
     query.update({**data, "account": account})
-    forms = ReplayForms(query)
+    forms = ReplayForms(query, market=market or None)
     if forms.outcome is not None:
         return {}
     messages = [message for _, message in forms.errors]
+    if market and not ReplayForms(query).errors:  # it replays without its market
+        return {"market": messages or ["This market cannot be replayed on the path."]}
     return {"data": messages or ["This path cannot be replayed."]}

@@ -1,5 +1,5 @@
 """Replaying an account along a path: hand-worked cases, the engine's single-price
-results at every step, and properties (simulator/engine/replay.py, docs/engine.md)."""
+results at every step, and properties (simulator/engine/replay/, docs/engine.md)."""
 
 from decimal import Decimal
 
