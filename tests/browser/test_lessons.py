@@ -3,6 +3,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from lessons.models import Lesson, Level
 from tests.browser.conftest import assert_accessible
 from tests.conftest import LESSON_4_URL
 
@@ -34,8 +35,18 @@ def test_next_and_previous_lesson_links(page: Page, base_url):
     expect(page).to_have_url(base_url + LESSON_4_URL)
     page.get_by_role("link", name=re.compile("Previous lesson")).click()
     expect(page).to_have_url(base_url + "/learn/beginner/liquidation-and-maintenance-margin/")
-    # The last lesson of the track leads on to the Strategies (issue 27, item 12).
+    # Lesson 10 leads on to the Advanced level, and its last lesson to the Strategies
+    # (issue 27, item 12).
     page.goto(base_url + "/learn/intermediate/hedging-in-cross-margin/")
+    page.get_by_role("link", name=re.compile("^Next level")).click()
+    expect(page).to_have_url(base_url + "/learn/advanced/collateral-and-haircuts/")
+    last = (
+        Lesson.objects.published()
+        .filter(level__kind=Level.Kind.TRACK)
+        .order_by("level__position", "number")
+        .last()
+    )
+    page.goto(base_url + last.get_absolute_url())
     page.get_by_role("link", name=re.compile("^Next section")).click()
     expect(page).to_have_url(base_url + "/strategies/")
 
