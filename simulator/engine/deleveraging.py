@@ -144,8 +144,8 @@ def _profit_x_leverage(position: Counterparty) -> tuple[Decimal, Decimal, Decima
         score = pnl_percentage / leverage
         how = "loss percentage / effective leverage"
     detail = (
-        f"{how}: {show(pnl_percentage * 100)}% and {show(leverage)}x "
-        f"(value {show(position.quantity * position.mark_price)} over equity {show(equity)})"
+        f"{how}: {show(pnl_percentage * 100, 2)}% and {show(leverage, 2)}x "
+        f"(value {show(position.quantity * position.mark_price, 2)} over equity {show(equity, 2)})"
     )
     return score, pnl_percentage, leverage, detail
 
@@ -158,8 +158,8 @@ def _leverage_pnl(position: Counterparty) -> tuple[Decimal, Decimal, Decimal, st
     ratio = position.maintenance / balance if balance > 0 else ZERO
     score = pnl_percentage * ratio
     detail = (
-        f"unrealized profit over wallet x margin ratio: {show(pnl_percentage * 100)}% "
-        f"x {show(ratio * 100)}%"
+        f"unrealized profit over wallet x margin ratio: {show(pnl_percentage * 100, 2)}% "
+        f"x {show(ratio * 100, 2)}%"
     )
     return score, pnl_percentage, ratio, detail
 
@@ -282,8 +282,8 @@ def _reason(
     how = "wholly" if whole else f"{show(closed)} of {show(entry.counterparty.quantity)}"
     return (
         f"Ranked {entry.rank} of {count} ({entry.detail}); closed {how} at the "
-        f"bankruptcy price {show(price)} instead of its mark "
-        f"{show(entry.counterparty.mark_price)}, which took {show(taken)}."
+        f"bankruptcy price {show(price, 2)} instead of its mark "
+        f"{show(entry.counterparty.mark_price, 2)}, which took {show(taken, 2)}."
     )
 
 
@@ -363,9 +363,9 @@ def hyperliquid_step(
     value = size * mark
     if value > HYPERLIQUID_PARTIAL_ABOVE:
         return size * HYPERLIQUID_PARTIAL_SHARE, (
-            f"worth {show(value)} USDC, above 100,000: 20% of the position"
+            f"worth {show(value, 2)} USDC, above 100,000: 20% of the position"
         )
-    return size, f"worth {show(value)} USDC, not above 100,000: the whole position"
+    return size, f"worth {show(value, 2)} USDC, not above 100,000: the whole position"
 
 
 def hyperliquid_liquidation_steps(

@@ -43,10 +43,11 @@ def to_decimal(value: object, name: str) -> Decimal:
     return result
 
 
-def show(value: Decimal) -> str:
-    """A number for a message: grouped thousands, at most 8 decimals."""
+def show(value: Decimal, places: int = 8) -> str:
+    """A number for a message: grouped thousands, at most `places` decimals (8: a
+    quantity; 2: money, a price, a percentage or a leverage read by a learner)."""
     try:
-        shown = value.quantize(Decimal("1e-8")).normalize()
+        shown = value.quantize(Decimal(1).scaleb(-places)).normalize()
     except InvalidOperation:  # too many digits to quantize: show it whole
         shown = value
     if shown == 0 and value != 0:  # a tiny number must not read as zero

@@ -333,15 +333,25 @@ def _adl(event: Event, names: tuple[str, ...]) -> str:
 def _mode_summary(label: str, result: Replay, names: tuple[str, ...], symbols) -> str:
     lost = [event for event in result.events if event.kind is EventKind.LIQUIDATION]
     end = cash(result.final.equity)
+    # What the backstops did, which no whole liquidation says: steps, and positions taken.
+    steps = sum(event.kind is EventKind.PARTIAL for event in result.events)
+    taken = sorted({k for e in result.events if e.kind is EventKind.ADL for k in e.positions})
+    also = []
+    if steps:
+        also.append(f"{steps} partial liquidation{'s' if steps > 1 else ''}")
+    if taken:
+        also.append(f"{_who(tuple(taken), names)} taken by auto-deleveraging")
+    backstops = f" ({'; '.join(also)})" if also else ""
     if not lost:
-        return f"{label}: keeps every position and ends with {end}."
+        kept = "keeps every position" if not also else "loses no position to a whole liquidation"
+        return f"{label}: {kept}{backstops} and ends with {end}."
     first = lost[0]
     who = (
         "every position" if len(result.liquidated) == len(names) else _who(result.liquidated, names)
     )
     return (
         f"{label}: loses {who}, the first at {when(first.time)} "
-        f"({_prices(first, symbols)}), and ends with {end}."
+        f"({_prices(first, symbols)}){backstops}, and ends with {end}."
     )
 
 

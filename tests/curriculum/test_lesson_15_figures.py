@@ -289,8 +289,47 @@ def test_the_october_figures_are_their_sources():
     for ours, theirs in quoted.items():
         assert ours in " ".join(section.split()), ours
         assert theirs in SOURCES, theirs
-    assert "This crash is **not in the replay**." in LESSON
-    assert "10-october-2025" not in PATHS and "october" not in " ".join(PATHS)
+    october = PATHS["october-2025"]
+    stated = {point["price"]: october["sources"][point["source"]] for point in october["points"]}
+    assert " ".join(stated[121525.6].split()).endswith("was down 0.5% to $121,525.6.”")
+    assert "$104,782 as of 17:20 ET (2120 GMT)" in stated[104782]
+    assert "illustrative" in october["market"]["illustrative"]
+
+
+@pytest.mark.django_db
+def test_the_multi_asset_account_through_october_2025_is_the_replays():
+    """The ready-made 10 October 2025 replay (issue 29's "done when"): which positions the
+    partial steps, the fund and auto-deleveraging took, every figure from the engine."""
+    section = " ".join(
+        LESSON.split("### Follow a multi-asset account")[1].split("## How")[0].split()
+    )
+    forms = ReplayForms(QueryDict("path=october-2025"))
+    assert forms.outcome is not None, forms.errors
+    usdt, wallet = (mode.result for mode in forms.outcome.modes)
+    assert forms.outcome.wallet is not None
+    kinds = [e.kind for e in wallet.events]
+    partial = [e for e in wallet.events if e.kind is EventKind.PARTIAL]
+    assert len(partial) == 3 and EventKind.LIQUIDATION not in kinds
+    for event in partial[:2]:
+        assert all(order.closed == order.quantity_before / 5 for order in event.orders)
+        assert f"**{cents(event.marks['BTC'])}**" in section
+    assert f"at **{cents(partial[2].marks['BTC'])}**" in section
+    assert [o.position for o in partial[2].orders] == [0]  # the long alone, after the ADL
+    (fund,) = [e for e in wallet.events if e.kind is EventKind.FUND]
+    assert fund.fund.fund_used == 5000 and fund.fund.shortfall == 14000
+    assert "**$14,000**" in section and "**$5,000**" in section
+    adl = [e for e in wallet.events if e.kind is EventKind.ADL]
+    ranks = [(e.deleveraged.name, e.positions) for e in adl]
+    assert ranks[0][0] == "Trader A" and ranks[1][1] == (1,)  # your short, second
+    mine = adl[1].deleveraged
+    assert f"**{cents(mine.price)}**" in section
+    assert "13.78% and 2.75x" in mine.reason and "**13.78%**" in section and "**2.75x**" in section
+    assert f"**{money(wallet.final.equity)}**" in section
+    assert f"**{money(usdt.final.equity)}**" in section
+    assert f"**{money(wallet.final.collateral)}**" in section  # at the last step's prices
+    isolated = ReplayForms(QueryDict("path=october-2025&account=october-2025-usdt")).outcome
+    steps = [e for e in isolated.modes[0].result.events if e.kind is EventKind.PARTIAL]
+    assert len(steps) == 6 and "six 20% steps and then whole" in section
 
 
 def test_the_venue_table_follows_the_engines_sources():

@@ -321,6 +321,9 @@ class _Replayer:
                 marks,
                 source="market",
             )
+            # Closing a position at its bankruptcy price instead of the mark can leave the
+            # rest of its account inside its liquidation region.
+            self.sweep(time, marks)
 
     def pay_funding(self, time: Decimal, marks: Mapping[str, Decimal]) -> None:
         state = self.state
