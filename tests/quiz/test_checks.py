@@ -215,3 +215,14 @@ def test_every_check_is_answered_with_and_without_javascript():
                 headers=HTMX,
             )
             assert answered.status_code == 200 and "Not quite" in answered.content.decode()
+
+
+def test_two_checks_on_one_page_are_landmarks_of_their_own_names(content, client):
+    # Two asides of one name fail axe's landmark-unique: each is named by its question.
+    path = _lesson_file(content)
+    path.write_text(path.read_text() + "\n\n[[check quiz=isolated-vs-cross-margin question=5]]\n")
+    load_content(content)
+    page = client.get("/learn/beginner/isolated-vs-cross-margin/").content.decode()
+    labels = re.findall(r'<aside id="check-\d+" class="lesson-check" aria-label="([^"]+)"', page)
+    assert len(labels) == 2 and len(set(labels)) == 2, labels
+    assert "Check yourself, question 5" in labels
