@@ -9,8 +9,10 @@ for at the start), and the page's coin figures at the replay's prices come from 
 collateral module."""
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
+from django.http import QueryDict
 
 from core.numbers import number, price
 from simulator.engine import (
@@ -27,6 +29,7 @@ from simulator.engine import (
     liquidation_price,
     multi_assets_margin_ratio,
 )
+from simulator.replay.forms import ReplayForms
 from tests.curriculum.strategy_checks import (
     about,
     cash,
@@ -197,6 +200,10 @@ def test_the_replay_of_a_doubling():
     ratio = evaluate(on_coin(top), {"BTC": top}).positions[0].margin_ratio
     assert f"a margin ratio of **{one_place(ratio)}**." in PAGE  # 1.1%
     assert "(/simulator/replay/?path=s5-rally)" in PAGE
+    coin_end = on_the_coin("s5-rally").final.equity
+    assert coin_end - held(top) == received_on_the_coin("s5-rally") > 0
+    assert f"The replay on the coin ends with **{cash(coin_end)}**: those" in PAGE  # $55,083
+    assert "(/simulator/replay/?path=s5-rally&account=s5-short-on-coin)" in PAGE
 
 
 @pytest.mark.django_db
@@ -225,6 +232,22 @@ def test_the_replay_of_black_thursday():
     assert f"the coin, worth **{cash(at)}**, and the short's gain of {cash(gain)}" in PAGE
     assert f"**{cash(at + gain)}**, the value you set out to keep" in PAGE  # $60,000
     assert "(/simulator/replay/?path=s5-black-thursday)" in PAGE
+    coin_end = on_the_coin("s5-black-thursday").final.equity
+    assert coin_end == held(at)
+    assert f"The replay on the coin ends with the same **{cash(coin_end)}**." in PAGE
+    assert "(/simulator/replay/?path=s5-black-thursday&account=s5-short-on-coin)" in PAGE
+
+
+def on_the_coin(slug: str):
+    """The path replayed on the coin itself (the preset's wallet of 1 BTC): the replay's
+    cross account on the wallet, beside the same value in USDT."""
+    forms = ReplayForms(QueryDict(urlencode({"path": slug, "account": "s5-short-on-coin"})))
+    assert forms.outcome is not None and forms.outcome.wallet is not None, forms.errors
+    return forms.outcome.modes[1].result  # the cross account on the wallet
+
+
+def received_on_the_coin(slug: str) -> Decimal:
+    return -sum(event.amount for event in payments(on_the_coin(slug)))
 
 
 def test_what_can_go_wrong():
