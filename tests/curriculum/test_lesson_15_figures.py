@@ -310,6 +310,11 @@ def test_the_multi_asset_account_through_october_2025_is_the_replays():
     kinds = [e.kind for e in wallet.events]
     partial = [e for e in wallet.events if e.kind is EventKind.PARTIAL]
     assert len(partial) == 3 and EventKind.LIQUIDATION not in kinds
+    # The summary says what the backstops took, though no position was liquidated whole.
+    assert (
+        "Cross on the wallet: loses no position to a whole liquidation (3 partial "
+        "liquidations; position 2 (BTC short) taken by auto-deleveraging)"
+    ) in forms.outcome.summary
     for event in partial[:2]:
         assert all(order.closed == order.quantity_before / 5 for order in event.orders)
         assert f"**{cents(event.marks['BTC'])}**" in section
